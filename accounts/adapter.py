@@ -1,0 +1,42 @@
+"""allauth adapters: sign-up only from the organisation's email domains."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+
+def email_domain_allowed(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(
+        domain == allowed or domain.endswith("." + allowed)
+        for allowed in settings.ALLOWED_EMAIL_DOMAINS
+    )
+
+
+class StaffAccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        if not email_domain_allowed(email):
+            raise forms.ValidationError(
+                _("Use your work email address (ending %(domains)s).")
+                % {"domains": " or ".join("@" + d for d in settings.ALLOWED_EMAIL_DOMAINS)}
+            )
+        return email.lower()
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Ask the profile questions once, after the first sign-in, then carry on."""
+        destination = super().get_login_redirect_url(request)
+        if request.user.is_authenticated and request.user.profile_completed_at is None:
+            return reverse("accounts:profile") + "?" + urlencode({"next": destination})
+        return destination
+
+
+class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin) -> bool:
+        email = sociallogin.user.email or ""
+        return email_domain_allowed(email)

@@ -1,0 +1,124 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team
+from conversations.models import Campaign, Theme
+from conversations.services import BODY_MAX, COMMENT_MAX, TITLE_MAX
+
+
+class IdeaForm(forms.Form):
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(), label=_("Theme"), empty_label=_("Choose a theme"),
+        error_messages={"required": _("Choose the theme your idea is about.")},
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_MAX,
+        help_text=_("A short summary, up to %(n)d characters.") % {"n": TITLE_MAX},
+        error_messages={"required": _("Enter a title for your idea."),
+                        "max_length": _("Title must be %(limit_value)d characters or fewer "
+                                        "(it has %(show_value)d).")},
+    )
+    body = forms.CharField(
+        label=_("Your idea"), widget=forms.Textarea(attrs={"rows": 6}), max_length=BODY_MAX,
+        error_messages={"required": _("Describe your idea."),
+                        "max_length": _("Your idea must be %(limit_value)d characters or fewer "
+                                        "(it has %(show_value)d).")},
+    )
+    anonymous = forms.BooleanField(
+        label=_("Post anonymously: colleagues and moderators will see \"a colleague\""),
+        required=False,
+    )
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = campaign.themes.all()
+        if not campaign.allow_anonymous:
+            del self.fields["anonymous"]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=COMMENT_MAX,
+        error_messages={"required": _("Write your comment before posting it."),
+                        "max_length": _("Comments must be %(limit_value)d characters or fewer "
+                                        "(it has %(show_value)d).")},
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    anonymous = forms.BooleanField(label=_("Comment anonymously"), required=False)
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not campaign.allow_anonymous:
+            del self.fields["anonymous"]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class CampaignForm(forms.ModelForm):
+    themes = forms.CharField(
+        label=_("Themes"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One theme per line, for example \"Health and wellbeing\"."),
+        error_messages={"required": _("Add at least one theme, one per line.")},
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["title", "introduction", "opens_at", "closes_at", "allow_anonymous",
+                  "audience_teams", "is_published"]
+        labels = {
+            "title": _("Title"),
+            "introduction": _("Introduction"),
+            "opens_at": _("Opens"),
+            "closes_at": _("Closes"),
+            "allow_anonymous": _("Allow anonymous posts"),
+            "audience_teams": _("Audience"),
+            "is_published": _("Publish: open and close at the times above"),
+        }
+        help_texts = {
+            "audience_teams": _("Leave empty for everyone, or choose the teams it is for."),
+            "introduction": _("What is this conversation about, and what will happen to it?"),
+            "is_published": _("Leave unticked to keep it as a draft only managers can see."),
+        }
+        widgets = {
+            "opens_at": DateTimeInput(),
+            "closes_at": DateTimeInput(),
+            "introduction": forms.Textarea(attrs={"rows": 5}),
+            "audience_teams": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience_teams"].queryset = Team.objects.all()
+        self.fields["opens_at"].required = True
+        self.fields["closes_at"].required = True
+        if self.instance.pk:
+            self.fields["themes"].initial = "\n".join(t.name for t in self.instance.themes.all())
+        else:
+            self.fields["is_published"].initial = True
+
+    def clean_themes(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["themes"].splitlines() if line.strip()]
+        if not names:
+            raise ValidationError(_("Add at least one theme, one per line."))
+        if len({n.lower() for n in names}) != len(names):
+            raise ValidationError(_("Each theme needs a different name."))
+        if any(len(n) > 120 for n in names):
+            raise ValidationError(_("Theme names must be 120 characters or fewer."))
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The closing time must be after the opening time."))
+        if (not self.instance.pk and closes and closes <= timezone.now()
+                and cleaned.get("is_published")):
+            self.add_error("closes_at", _("The closing time must be in the future."))
+        return cleaned

@@ -1,0 +1,238 @@
+"""Campaigns and boards, their themes, ideas and comments."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from voting.models import Tally
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class CampaignQuerySet(models.QuerySet):
+    """Status is derived from the times, so these filters are the single source of truth
+    for lists; ``Campaign.status`` says the same thing about one campaign."""
+
+    def open(self, now: datetime):
+        return self.filter(is_published=True, opens_at__lte=now).filter(
+            models.Q(closes_at__isnull=True) | models.Q(closes_at__gt=now)
+        )
+
+    def scheduled(self, now: datetime):
+        return self.filter(is_published=True, opens_at__gt=now)
+
+    def closed(self, now: datetime):
+        return self.filter(is_published=True, closes_at__lte=now)
+
+    def drafts(self):
+        return self.filter(is_published=False)
+
+    def visible_to(self, user):
+        """Campaigns whose audience includes ``user`` (managers and moderators see all)."""
+        if user.is_authenticated and (user.is_engagement_manager or user.is_moderator):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Q(audience_teams__isnull=True) | models.Q(audience_teams__members=user)
+        ).distinct()
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        CAMPAIGN = "campaign", _("Campaign")
+        BOARD = "board", _("Your Shout board")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CAMPAIGN)
+    title = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=180, unique=True)
+    introduction = models.TextField(blank=True, help_text=_("Sanitised HTML."))
+    is_published = models.BooleanField(
+        default=False, help_text=_("Unpublished campaigns are drafts only managers can see.")
+    )
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Empty for a board, which never closes.")
+    )
+    allow_anonymous = models.BooleanField(default=False)
+    audience_teams = models.ManyToManyField(
+        "accounts.Team",
+        blank=True,
+        related_name="campaigns",
+        help_text=_("Empty means everyone in the organisation."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="campaign_closes_after_it_opens",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:campaign", kwargs={"slug": self.slug})
+
+    def status(self, now: datetime) -> str:
+        if not self.is_published:
+            return CampaignStatus.DRAFT
+        if now < self.opens_at:
+            return CampaignStatus.SCHEDULED
+        if self.closes_at is None or now < self.closes_at:
+            return CampaignStatus.OPEN
+        return CampaignStatus.CLOSED
+
+    def is_open(self, now: datetime) -> bool:
+        return self.status(now) == CampaignStatus.OPEN
+
+
+class Theme(models.Model):
+    """A topic inside a campaign ("Health and wellbeing")."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="theme_name_unique_in_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Visibility(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    HELD = "held", _("Held for a moderator")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class Post(models.Model):
+    """What ideas and comments share: an author who may be anonymous, sanitised text,
+    and a moderation visibility."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_anonymous = models.BooleanField(default=False)
+    body = models.TextField(help_text=_("Sanitised HTML."))
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    tallies = GenericRelation(Tally, content_type_field="target_type", object_id_field="target_id")
+
+    class Meta:
+        abstract = True
+
+    def author_label_for(self, viewer) -> str:
+        """The author as ``viewer`` may see it: anonymous posts are "a colleague" to all but
+        their own author."""
+        is_own = viewer is not None and viewer.is_authenticated and viewer.pk == self.author_id
+        if self.is_anonymous:
+            return str(_("You (posted anonymously)")) if is_own else str(_("A colleague"))
+        if self.author_id is None:
+            return str(_("A former colleague"))
+        return str(_("You")) if is_own else self.author.public_name
+
+
+class Idea(Post):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
+        ADOPTED = "adopted", _("Adopted")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ideas")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="ideas")
+    title = models.CharField(max_length=150)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    status_note = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas"
+    )
+    # Visible comments, kept by conversations.services in the comment's transaction so
+    # "most discussed" can sort 10,000 ideas without counting comments each time.
+    comment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["campaign", "visibility", "-created_at"]),
+            models.Index(fields=["campaign", "visibility", "-comment_count"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:idea", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+
+class Comment(Post):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text=_("Replies are one level deep: a reply's parent is a top-level comment."),
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["idea", "visibility", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on idea {self.idea_id}"
+
+    def get_absolute_url(self) -> str:
+        return self.idea.get_absolute_url() + f"#comment-{self.pk}"
+
+
+class Participation(models.Model):
+    """One row per person taking part in a campaign (posted, commented or voted), so
+    "people taking part" is a count of rows rather than a union over three tables."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
+    staff_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    first_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "staff_member"], name="one_participation_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member_id} in {self.campaign_id}"

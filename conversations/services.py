@@ -1,0 +1,231 @@
+"""Everything that changes a campaign. Views, commands and tests call these.
+
+Each function checks the rules, writes in one transaction and leaves the page
+counts fresh. Live events (a later layer) are published from here, on commit.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from conversations import rules, stats
+from conversations.exceptions import CampaignNotOpen, NotInAudience, RateLimited, Refused
+from conversations.models import Campaign, CampaignStatus, Comment, Idea, Participation, Theme
+from conversations.sanitise import sanitise
+from voting import services as voting
+
+TITLE_MAX = 150
+BODY_MAX = 5000
+COMMENT_MAX = 3000
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:160] or "campaign"
+    slug, n = base, 2
+    while Campaign.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_campaign(
+    created_by,
+    *,
+    title: str,
+    introduction: str,
+    themes: list[str],
+    opens_at: datetime,
+    closes_at: datetime | None,
+    publish: bool = True,
+    allow_anonymous: bool = False,
+    audience_teams=(),
+    kind: str = Campaign.Kind.CAMPAIGN,
+) -> Campaign:
+    """Create a campaign with its themes; ``publish=False`` keeps it a draft."""
+    if not rules.can_manage(created_by):
+        raise Refused(_("Only engagement managers can create campaigns."))
+    if not themes:
+        raise ValidationError(_("Add at least one theme."))
+    campaign = Campaign.objects.create(
+        kind=kind,
+        title=sanitise(title, allow_markup=False),
+        slug=_unique_slug(title),
+        introduction=sanitise(introduction),
+        is_published=publish,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        allow_anonymous=allow_anonymous,
+        created_by=created_by,
+    )
+    campaign.audience_teams.set(audience_teams)
+    Theme.objects.bulk_create(
+        Theme(campaign=campaign, name=sanitise(name, allow_markup=False), position=i)
+        for i, name in enumerate(themes)
+    )
+    return campaign
+
+
+@transaction.atomic
+def update_campaign(campaign: Campaign, changed_by, *, themes: list[str], **fields) -> Campaign:
+    """Change a campaign's settings. Themes are added or renamed by position; a theme
+    that already has ideas is kept even if left out, so no idea loses its theme."""
+    if not rules.can_manage(changed_by, campaign):
+        raise Refused(_("Only engagement managers can change campaigns."))
+    audience_teams = fields.pop("audience_teams", None)
+    for name, value in fields.items():
+        if name in ("title",):
+            value = sanitise(value, allow_markup=False)
+        elif name == "introduction":
+            value = sanitise(value)
+        setattr(campaign, name, value)
+    campaign.save()
+    if audience_teams is not None:
+        campaign.audience_teams.set(audience_teams)
+    existing = list(campaign.themes.all())
+    for i, name in enumerate(themes):
+        name = sanitise(name, allow_markup=False)
+        if i < len(existing):
+            if existing[i].name != name or existing[i].position != i:
+                existing[i].name, existing[i].position = name, i
+                existing[i].save()
+        else:
+            Theme.objects.create(campaign=campaign, name=name, position=i)
+    for theme in existing[len(themes):]:
+        if not theme.ideas.exists():
+            theme.delete()
+    stats.forget(campaign)
+    return campaign
+
+
+def _require_open(user, campaign: Campaign, now: datetime) -> None:
+    if not rules.in_audience(user, campaign):
+        raise NotInAudience()
+    status = campaign.status(now)
+    if status == CampaignStatus.SCHEDULED:
+        raise CampaignNotOpen(
+            _("This campaign opens on %(date)s. You can take part from then.")
+            % {"date": date_format(timezone.localtime(campaign.opens_at), "j F Y, H:i")}
+        )
+    if status != CampaignStatus.OPEN:
+        raise CampaignNotOpen()
+
+
+def _check_posting_rate(user) -> None:
+    """A fixed window per person: enough for anyone typing, too few for a script."""
+    key = f"posting-rate:{user.pk}"
+    cache.add(key, 0, timeout=settings.POSTING_RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.POSTING_RATE_WINDOW)
+        count = 1
+    if count > settings.POSTING_RATE_LIMIT:
+        raise RateLimited()
+
+
+def _record_participation(user, campaign: Campaign) -> None:
+    if not Participation.objects.filter(campaign=campaign, staff_member=user).exists():
+        try:
+            with transaction.atomic():
+                Participation.objects.create(campaign=campaign, staff_member=user)
+        except IntegrityError:
+            pass  # a concurrent request recorded it first
+
+
+def _clean_text(value: str, *, label: str, max_length: int, allow_markup: bool) -> str:
+    cleaned = sanitise(value, allow_markup=allow_markup)
+    if not cleaned:
+        raise ValidationError(_("Enter %(label)s.") % {"label": label})
+    if len(cleaned) > max_length:
+        raise ValidationError(
+            _("%(label)s must be %(max)d characters or fewer.")
+            % {"label": label.capitalize(), "max": max_length}
+        )
+    return cleaned
+
+
+def post_idea(
+    author,
+    campaign: Campaign,
+    *,
+    theme: Theme,
+    title: str,
+    body: str,
+    anonymous: bool = False,
+    now: datetime | None = None,
+) -> Idea:
+    """Post an idea to an open campaign the author is in the audience of."""
+    now = now or timezone.now()
+    _require_open(author, campaign, now)
+    if theme.campaign_id != campaign.pk:
+        raise ValidationError(_("Choose one of this campaign's themes."))
+    if anonymous and not campaign.allow_anonymous:
+        raise Refused(_("This campaign does not allow anonymous posts."))
+    title = _clean_text(title, label=_("a title"), max_length=TITLE_MAX, allow_markup=False)
+    body = _clean_text(body, label=_("your idea"), max_length=BODY_MAX, allow_markup=True)
+    _check_posting_rate(author)
+    with transaction.atomic():
+        idea = Idea.objects.create(
+            campaign=campaign, theme=theme, author=author, is_anonymous=anonymous,
+            title=title, body=body,
+        )
+        _record_participation(author, campaign)
+    stats.forget(campaign)
+    return idea
+
+
+def post_comment(
+    author,
+    idea: Idea,
+    *,
+    body: str,
+    parent: Comment | None = None,
+    anonymous: bool = False,
+    now: datetime | None = None,
+) -> Comment:
+    """Comment on an idea, or reply to a top-level comment (replies are one level deep)."""
+    now = now or timezone.now()
+    campaign = idea.campaign
+    _require_open(author, campaign, now)
+    if anonymous and not campaign.allow_anonymous:
+        raise Refused(_("This campaign does not allow anonymous posts."))
+    if parent is not None:
+        if parent.idea_id != idea.pk:
+            raise ValidationError(_("You can only reply to a comment on this idea."))
+        # Replying to a reply attaches to its top-level comment: one level of replies.
+        if parent.parent_id is not None:
+            parent = parent.parent
+    body = _clean_text(body, label=_("a comment"), max_length=COMMENT_MAX, allow_markup=True)
+    _check_posting_rate(author)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            idea=idea, parent=parent, author=author, is_anonymous=anonymous, body=body
+        )
+        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        _record_participation(author, campaign)
+    stats.forget(campaign)
+    return comment
+
+
+def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = None):
+    """Support (1), don't support (-1) or take back (0) a vote on an idea or comment."""
+    now = now or timezone.now()
+    campaign = target.campaign if isinstance(target, Idea) else target.idea.campaign
+    _require_open(voter, campaign, now)
+    if target.visibility != "visible":
+        raise Refused(_("This post is not open for votes."))
+    with transaction.atomic():
+        result = voting.cast_vote(voter, target, value)
+        if result.changed and value != voting.TAKE_BACK:
+            _record_participation(voter, campaign)
+    if result.changed:
+        stats.forget(campaign)
+    return result

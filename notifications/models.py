@@ -1,0 +1,1 @@
+"""Follows and notifications arrive with the notifications issue."""

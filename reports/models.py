@@ -1,0 +1,1 @@
+"""Synthesis and action reports arrive with the reports issue."""

@@ -1,0 +1,104 @@
+"""Casting votes and reading tallies. The only code that writes Vote or Tally rows."""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Q
+
+from voting.models import Tally, Vote
+
+TAKE_BACK = 0
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    target_id: int
+    value: int  # the voter's vote now: 1, -1 or 0 (none)
+    support: int
+    dont_support: int
+    changed: bool
+
+
+def _counts_delta(previous: int, new: int) -> tuple[int, int]:
+    support = (new == 1) - (previous == 1)
+    dont_support = (new == -1) - (previous == -1)
+    return support, dont_support
+
+
+def cast_vote(voter, target: models.Model, value: int) -> VoteResult:
+    """Record ``voter``'s vote on ``target``: 1 support, -1 don't support, 0 take back.
+
+    Idempotent: the same vote twice changes nothing. The tally moves by the difference
+    between the old and the new vote in the same transaction, with an UPDATE ... SET
+    n = n + delta, so concurrent voters never lose each other's votes.
+    """
+    if value not in (1, -1, TAKE_BACK):
+        raise ValueError("A vote is 1, -1 or 0")
+    target_type = ContentType.objects.get_for_model(target)
+    for attempt in range(3):
+        try:
+            return _cast_vote_once(voter, target_type, target.pk, value)
+        except IntegrityError:
+            # Two requests from the same person raced to insert the first vote;
+            # the loser retries and now sees the winner's row.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _cast_vote_once(voter, target_type: ContentType, target_id: int, value: int) -> VoteResult:
+    existing = (
+        Vote.objects.select_for_update()
+        .filter(voter=voter, target_type=target_type, target_id=target_id)
+        .first()
+    )
+    previous = existing.value if existing else TAKE_BACK
+    if previous != value:
+        if existing is None:
+            Vote.objects.create(voter=voter, target_type=target_type, target_id=target_id, value=value)
+        elif value == TAKE_BACK:
+            existing.delete()
+        else:
+            Vote.objects.filter(pk=existing.pk).update(value=value)
+        d_support, d_dont = _counts_delta(previous, value)
+        # Make sure the row exists, then move it by the delta. The tally row lock is
+        # taken last so it is held for as short a time as possible.
+        Tally.objects.get_or_create(target_type=target_type, target_id=target_id)
+        Tally.objects.filter(target_type=target_type, target_id=target_id).update(
+            support=F("support") + d_support, dont_support=F("dont_support") + d_dont
+        )
+    tally = Tally.objects.filter(target_type=target_type, target_id=target_id).first()
+    return VoteResult(
+        target_id=target_id,
+        value=value,
+        support=tally.support if tally else 0,
+        dont_support=tally.dont_support if tally else 0,
+        changed=previous != value,
+    )
+
+
+def votes_by_voter(voter, model: type[models.Model], target_ids) -> dict[int, int]:
+    """The voter's votes on the given targets of one model, as {target_id: value}, in one query."""
+    if not getattr(voter, "is_authenticated", False):
+        return {}
+    rows = Vote.objects.filter(
+        voter=voter,
+        target_type=ContentType.objects.get_for_model(model),
+        target_id__in=list(target_ids),
+    ).values_list("target_id", "value")
+    return dict(rows)
+
+
+def recount_tally(target: models.Model) -> Tally:
+    """Rebuild a tally from its vote rows (repair tool; normal voting never needs it)."""
+    target_type = ContentType.objects.get_for_model(target)
+    counts = Vote.objects.filter(target_type=target_type, target_id=target.pk).aggregate(
+        support=Count("pk", filter=Q(value=1)), dont_support=Count("pk", filter=Q(value=-1))
+    )
+    tally, _ = Tally.objects.update_or_create(
+        target_type=target_type, target_id=target.pk, defaults=counts
+    )
+    return tally
+
