@@ -1,0 +1,238 @@
+"""Shared fixtures: plain factory functions for staff, teams, campaigns, ideas and comments.
+
+Default texts deliberately carry ``<script>``, ``onerror=`` and ``javascript:`` so that
+every test that renders a page also checks that nothing typed by a person can run.
+Ideas and comments are cleaned the way the services clean them (``sanitise`` at write
+time), because that is what real rows look like; the services themselves are tested
+with raw input.
+"""
+
+import itertools
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import roles as role_groups
+from accounts.models import StaffMember, Team, TeamMembership
+from conversations.models import Campaign, Comment, Idea, Participation, Theme, Visibility
+from conversations.sanitise import sanitise
+
+PASSWORD = "Correct-Horse-Battery-9"
+SCRIPT = "<script>alert('xss')</script>"
+
+ROLE_NAMES = {
+    "engagement_manager": role_groups.ENGAGEMENT_MANAGER,
+    "moderator": role_groups.MODERATOR,
+    "team_lead": role_groups.TEAM_LEAD,
+    "administrator": role_groups.ADMINISTRATOR,
+}
+
+_sequence = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_sequence)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache is shared (Redis) in one of the two modes: the posting rate limiter,
+    campaign counts and allauth's rate limits must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Pages are rendered without running collectstatic first, so the manifest storage
+    # (the production default) would fail on every {% static %} tag.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # DATABASE_URL switches on the production security settings; the test client speaks
+    # plain HTTP, so do not bounce every request to https.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.POSTING_RATE_LIMIT = 1000
+    # A fast hasher: the suite creates hundreds of staff members.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings
+
+
+@pytest.fixture
+def make_team(db):
+    def make_team(name: str | None = None) -> Team:
+        n = _next()
+        name = name or f"Ward {n}"
+        return Team.objects.create(name=name, slug=f"team-{n}")
+
+    return make_team
+
+
+@pytest.fixture
+def make_staff(db):
+    def make_staff(
+        email: str | None = None,
+        *,
+        roles: Iterable[str] = (),
+        teams: Iterable[Team] = (),
+        display_name: str | None = None,
+        password: str = PASSWORD,
+        profile_completed: bool = True,
+        verified: bool = True,
+    ) -> StaffMember:
+        n = _next()
+        email = email or f"staff{n}@nhs.net"
+        user = StaffMember.objects.create_user(
+            email=email,
+            password=password,
+            display_name=display_name if display_name is not None else f"Colleague {n}",
+            profile_completed_at=timezone.now() if profile_completed else None,
+        )
+        if roles:
+            groups = role_groups.ensure_roles()
+            for role in roles:
+                user.groups.add(groups[ROLE_NAMES.get(role, role)])
+        for team in teams:
+            TeamMembership.objects.create(team=team, staff_member=user)
+        if verified:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+    return make_staff
+
+
+def campaign_times(status: str, now: datetime) -> tuple[datetime, datetime | None, bool]:
+    """(opens_at, closes_at, is_published) that give ``status`` at ``now``."""
+    if status == "open":
+        return now - timedelta(days=5), now + timedelta(days=15), True
+    if status == "scheduled":
+        return now + timedelta(days=3), now + timedelta(days=23), True
+    if status == "closed":
+        return now - timedelta(days=30), now - timedelta(days=10), True
+    if status == "draft":
+        return now - timedelta(days=1), now + timedelta(days=19), False
+    if status == "board":
+        return now - timedelta(days=100), None, True
+    raise ValueError(status)
+
+
+@pytest.fixture
+def make_campaign(db):
+    def make_campaign(
+        status: str = "open",
+        *,
+        title: str | None = None,
+        allow_anonymous: bool = False,
+        audience_teams: Iterable[Team] = (),
+        themes: Iterable[str] = ("Health and wellbeing", "Ways of working"),
+        now: datetime | None = None,
+        created_by: StaffMember | None = None,
+    ) -> Campaign:
+        n = _next()
+        opens_at, closes_at, published = campaign_times(status, now or timezone.now())
+        campaign = Campaign.objects.create(
+            kind=Campaign.Kind.BOARD if status == "board" else Campaign.Kind.CAMPAIGN,
+            title=title or f"Our future {n}",
+            slug=f"our-future-{n}",
+            introduction=sanitise(f"<p>Tell us what would make work better.</p>{SCRIPT}"),
+            is_published=published,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            allow_anonymous=allow_anonymous,
+            created_by=created_by,
+        )
+        campaign.audience_teams.set(list(audience_teams))
+        Theme.objects.bulk_create(
+            Theme(campaign=campaign, name=name, position=i) for i, name in enumerate(themes)
+        )
+        return campaign
+
+    return make_campaign
+
+
+@pytest.fixture
+def make_idea(db, make_staff):
+    def make_idea(
+        campaign: Campaign,
+        *,
+        author: StaffMember | None = None,
+        theme: Theme | None = None,
+        title: str | None = None,
+        body: str | None = None,
+        anonymous: bool = False,
+        visibility: str = Visibility.VISIBLE,
+        created_at: datetime | None = None,
+    ) -> Idea:
+        n = _next()
+        author = author or make_staff()
+        idea = Idea.objects.create(
+            campaign=campaign,
+            theme=theme or campaign.themes.first(),
+            author=author,
+            is_anonymous=anonymous,
+            title=sanitise(title or f"Idea {n} {SCRIPT}", allow_markup=False),
+            body=sanitise(body or f"<p>Details of idea {n}</p><img src=x onerror=alert(1)>"),
+            visibility=visibility,
+        )
+        if created_at is not None:
+            Idea.objects.filter(pk=idea.pk).update(created_at=created_at)
+            idea.created_at = created_at
+        Participation.objects.get_or_create(campaign=campaign, staff_member=author)
+        return idea
+
+    return make_idea
+
+
+@pytest.fixture
+def make_comment(db, make_staff):
+    def make_comment(
+        idea: Idea,
+        *,
+        author: StaffMember | None = None,
+        body: str | None = None,
+        parent: Comment | None = None,
+        anonymous: bool = False,
+    ) -> Comment:
+        n = _next()
+        author = author or make_staff()
+        comment = Comment.objects.create(
+            idea=idea,
+            parent=parent,
+            author=author,
+            is_anonymous=anonymous,
+            body=sanitise(body or f'Comment {n} <a href="javascript:alert(1)">look</a>{SCRIPT}'),
+        )
+        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        idea.comment_count += 1
+        Participation.objects.get_or_create(campaign=idea.campaign, staff_member=author)
+        return comment
+
+    return make_comment
+
+
+@pytest.fixture
+def staff(make_staff):
+    return make_staff()
+
+
+@pytest.fixture
+def manager(make_staff):
+    return make_staff(roles=["engagement_manager"], display_name="Morgan Manager")
+
+
+@pytest.fixture
+def moderator(make_staff):
+    return make_staff(roles=["moderator"], display_name="Mo Moderator")
+
+
+@pytest.fixture
+def open_campaign(make_campaign):
+    return make_campaign("open")
