@@ -73,6 +73,9 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The number of the latest CampaignEvent; bumped in the transaction that records one,
+    # so numbers follow commit order.
+    last_event_seq = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -236,3 +239,23 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_member_id} in {self.campaign_id}"
+
+
+class CampaignEvent(models.Model):
+    """A numbered live event, kept so a viewer who reconnects can catch up on what it
+    missed, from any worker process, after any restart."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=40)
+    payload = models.JSONField(help_text=_("Exactly what every viewer of the campaign receives."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "seq"], name="one_event_per_campaign_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}#{self.seq} {self.type}"

@@ -29,3 +29,8 @@ def can_view(user, campaign: Campaign, now: datetime) -> bool:
 
 def can_take_part(user, campaign: Campaign, now: datetime) -> bool:
     return campaign.is_open(now) and in_audience(user, campaign)
+
+
+def can_moderate(user, campaign: Campaign) -> bool:
+    """Moderators and engagement managers moderate every campaign (team boards come later)."""
+    return user.is_authenticated and (user.is_moderator or user.is_engagement_manager)

@@ -1,7 +1,8 @@
 """Everything that changes a campaign. Views, commands and tests call these.
 
 Each function checks the rules, writes in one transaction and leaves the page
-counts fresh. Live events (a later layer) are published from here, on commit.
+counts fresh. Live events are published from here, and only from here, through
+``conversations.events`` (recorded in the transaction, broadcast on commit).
 """
 
 from datetime import datetime
@@ -16,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from conversations import rules, stats
+from conversations import events, rules, stats
 from conversations.exceptions import CampaignNotOpen, NotInAudience, RateLimited, Refused
 from conversations.models import Campaign, CampaignStatus, Comment, Idea, Participation, Theme
 from conversations.sanitise import sanitise
@@ -178,6 +179,11 @@ def post_idea(
             title=title, body=body,
         )
         _record_participation(author, campaign)
+        idea.support = idea.dont_support = 0
+        events.record_event(
+            campaign, "idea.posted", idea_id=idea.pk, theme_id=theme.pk,
+            html=events.render_idea_card(idea),
+        )
     stats.forget(campaign)
     return idea
 
@@ -211,6 +217,13 @@ def post_comment(
         )
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
         _record_participation(author, campaign)
+        comment_count = Idea.objects.values_list("comment_count", flat=True).get(pk=idea.pk)
+        comment.support = comment.dont_support = 0
+        events.record_event(
+            campaign, "comment.posted", idea_id=idea.pk, comment_id=comment.pk,
+            parent_id=comment.parent_id, comment_count=comment_count,
+            html=events.render_comment(comment),
+        )
     stats.forget(campaign)
     return comment
 
@@ -222,10 +235,15 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
     _require_open(voter, campaign, now)
     if target.visibility != "visible":
         raise Refused(_("This post is not open for votes."))
+    kind = "idea" if isinstance(target, Idea) else "comment"
     with transaction.atomic():
         result = voting.cast_vote(voter, target, value)
         if result.changed and value != voting.TAKE_BACK:
             _record_participation(voter, campaign)
+        if result.changed:
+            # Not a numbered event: viewers get coalesced, exact tallies from the hub.
+            transaction.on_commit(lambda: events.broadcast(
+                campaign.pk, {"type": "tally.dirty", "targets": [[kind, target.pk]]}))
     if result.changed:
         stats.forget(campaign)
     return result

@@ -59,8 +59,23 @@ def counts(campaign: Campaign) -> CampaignCounts:
     return result
 
 
+def _vote_count(model, campaign_path: str):
+    """Votes on ``model`` rows of the outer campaign, as a subquery."""
+    targets = model.objects.filter(**{campaign_path: OuterRef(OuterRef("pk"))}).values("pk")
+    return (
+        Tally.objects.filter(
+            target_type=ContentType.objects.get_for_model(model), target_id__in=targets
+        )
+        .order_by()
+        .values("target_type")
+        .annotate(n=Sum("support") + Sum("dont_support"))
+        .values("n")
+    )
+
+
 def annotate_list_counts(campaigns):
-    """Idea and people counts for a list of campaigns, as subqueries (no query per row)."""
+    """Idea, comment, vote and people counts for a list of campaigns, as subqueries
+    (a fixed number of queries however many campaigns are listed)."""
     idea_count = (
         Idea.objects.filter(campaign=OuterRef("pk"), visibility=Visibility.VISIBLE)
         .order_by()
@@ -84,6 +99,8 @@ def annotate_list_counts(campaigns):
     )
     return campaigns.annotate(
         idea_total=Coalesce(Subquery(idea_count), 0),
+        vote_total=Coalesce(Subquery(_vote_count(Idea, "campaign")), 0)
+        + Coalesce(Subquery(_vote_count(Comment, "idea__campaign")), 0),
         people_total=Coalesce(Subquery(people_count), 0),
         comment_total=Coalesce(Subquery(comment_count), 0),
     )

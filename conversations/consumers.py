@@ -1,0 +1,194 @@
+"""The campaign websocket: authorise on connect, join the hub, forward events.
+
+Consumers never write. A viewer's writes go over HTTP to the services, so there is one
+path for validation, CSRF and rate limits. The only messages a client may send are
+read requests: catch up on missed events, or refresh some tallies.
+"""
+
+import asyncio
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from conversations import events, rules
+from conversations.hub import get_hub
+from conversations.models import Campaign, Comment, Idea
+from voting.models import Tally
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 2048
+MAX_TALLY_IDS = 100
+RATE_LIMIT = 20  # client messages per RATE_WINDOW; beyond it they are refused
+RATE_WINDOW = 10.0
+RATE_CLOSE = 3 * RATE_LIMIT  # a client this far over the limit is disconnected
+SEND_QUEUE = 500  # frames waiting for a slow client before it is disconnected
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_SLOW = 4408
+CLOSE_ABUSE = 4429
+CLOSE_TOO_BIG = 1009
+
+
+class CampaignConsumer(AsyncWebsocketConsumer):
+    # Fan-out goes through the process hub, not one layer channel per socket: no alias
+    # means Channels gives this consumer no channel of its own (less memory per socket).
+    channel_layer_alias = "__hub_only__"
+
+    async def connect(self) -> None:
+        self.groups_joined: list[str] = []
+        self.writer: asyncio.Task | None = None
+        user = self.scope.get("user")
+        campaign_id = self.scope["url_route"]["kwargs"]["campaign_id"]
+        allowed, is_moderator = await _authorise(user, campaign_id)
+        if not allowed:
+            logger.info("Websocket refused: user %s, campaign %s", getattr(user, "pk", None),
+                        campaign_id)
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.campaign_id = campaign_id
+        self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=SEND_QUEUE)
+        self.recent: list[float] = []
+        self.hub = await get_hub()
+        self.groups_joined = [events.campaign_group(campaign_id)]
+        if is_moderator:
+            self.groups_joined.append(events.moderators_group(campaign_id))
+        await self.accept()
+        self.writer = asyncio.get_running_loop().create_task(self._write_forever())
+        await self.hub.subscribe(self, self.groups_joined, campaign_id)
+        seq = await _last_seq(campaign_id)
+        self.enqueue(json.dumps({"type": "hello", "seq": seq,
+                                 "viewers": self.hub.viewers(campaign_id)}))
+
+    async def disconnect(self, code: int) -> None:
+        if self.groups_joined:
+            await self.hub.unsubscribe(self, self.groups_joined, self.campaign_id)
+            self.groups_joined = []
+        if self.writer is not None:
+            self.writer.cancel()
+
+    def enqueue(self, frame: str) -> None:
+        """Called by the hub for every frame; never blocks the hub."""
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            logger.warning("Websocket too slow, disconnecting: campaign %s", self.campaign_id)
+            self.queue = asyncio.Queue(maxsize=1)
+            asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+
+    async def _write_forever(self) -> None:
+        while True:
+            frame = await self.queue.get()
+            await self.send(text_data=frame)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > MAX_MESSAGE_BYTES:
+            logger.warning("Websocket message too large (%d bytes), closing", size)
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        if not self._within_rate():
+            return
+        if text_data is None:
+            return self._refuse("binary frames are not accepted")
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            return self._refuse("malformed JSON")
+        if not isinstance(message, dict):
+            return self._refuse("a message must be a JSON object")
+        kind = message.get("type")
+        if kind == "catch_up":
+            after = message.get("after")
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                return self._refuse("catch_up needs a non-negative integer 'after'")
+            await self._catch_up(after)
+        elif kind == "tallies":
+            targets = message.get("targets")
+            if not _valid_targets(targets):
+                return self._refuse(f"tallies needs up to {MAX_TALLY_IDS} [kind, id] targets")
+            items = await _tallies(self.campaign_id, targets)
+            self.enqueue(json.dumps({"type": "tallies", "items": items}))
+        else:
+            return self._refuse("unknown message type")
+
+    def _within_rate(self) -> bool:
+        now = time.monotonic()
+        self.recent = [t for t in self.recent if now - t < RATE_WINDOW]
+        self.recent.append(now)
+        if len(self.recent) > RATE_CLOSE:
+            logger.warning("Websocket flooding, closing: campaign %s", self.campaign_id)
+            asyncio.get_running_loop().create_task(self.close(code=CLOSE_ABUSE))
+            return False
+        if len(self.recent) > RATE_LIMIT:
+            self._refuse("too many messages; slow down")
+            return False
+        return True
+
+    def _refuse(self, reason: str) -> None:
+        logger.warning("Websocket message refused (campaign %s): %s", self.campaign_id, reason)
+        self.enqueue(json.dumps({"type": "error", "reason": reason}))
+
+    async def _catch_up(self, after: int) -> None:
+        missed = await database_sync_to_async(events.events_after)(self.campaign_id, after)
+        if missed is None:
+            self.enqueue(json.dumps({"type": "reload"}))
+            return
+        for payload in missed:
+            self.enqueue(json.dumps(payload, separators=(",", ":")))
+        self.enqueue(json.dumps({"type": "caught_up", "seq": missed[-1]["seq"] if missed else after}))
+
+
+def _valid_targets(targets) -> bool:
+    return (
+        isinstance(targets, list)
+        and 0 < len(targets) <= MAX_TALLY_IDS
+        and all(
+            isinstance(t, list) and len(t) == 2 and t[0] in ("idea", "comment")
+            and isinstance(t[1], int) and not isinstance(t[1], bool)
+            for t in targets
+        )
+    )
+
+
+@database_sync_to_async
+def _authorise(user, campaign_id: int) -> tuple[bool, bool]:
+    if user is None or not user.is_authenticated:
+        return False, False
+    campaign = Campaign.objects.filter(pk=campaign_id).prefetch_related("audience_teams").first()
+    if campaign is None or not rules.can_view(user, campaign, timezone.now()):
+        return False, False
+    return True, rules.can_moderate(user, campaign)
+
+
+@database_sync_to_async
+def _last_seq(campaign_id: int) -> int:
+    return Campaign.objects.filter(pk=campaign_id).values_list("last_event_seq", flat=True).get()
+
+
+@database_sync_to_async
+def _tallies(campaign_id: int, targets: list) -> list[dict]:
+    """Current numbers for targets that belong to this campaign (others are ignored)."""
+    items = []
+    for kind, model, path in (("idea", Idea, "campaign_id"), ("comment", Comment,
+                                                              "idea__campaign_id")):
+        ids = [i for k, i in targets if k == kind]
+        if not ids:
+            continue
+        own = model.objects.filter(pk__in=ids, visibility="visible", **{path: campaign_id})
+        rows = Tally.objects.filter(
+            target_type=ContentType.objects.get_for_model(model),
+            target_id__in=own.values("pk"),
+        ).values_list("target_id", "support", "dont_support")
+        found = {t: (s, d) for t, s, d in rows}
+        items.extend(
+            {"kind": kind, "id": i, "support": found.get(i, (0, 0))[0],
+             "dont_support": found.get(i, (0, 0))[1]}
+            for i in own.values_list("pk", flat=True)
+        )
+    return items

@@ -1,0 +1,229 @@
+"""Process-local fan-out of live events to the websockets of this worker.
+
+The channel layer carries one message per worker process, not one per viewer: each
+process has one :class:`Hub` (per event loop) with a single layer channel, which joins
+the group of every campaign that has a local viewer. A message arriving for a group is
+encoded once and handed to every local socket of that group through its own bounded
+queue, so a slow client never holds up the others (it is disconnected when its queue
+is full, and catches up when it reconnects).
+
+The hub also coalesces tallies (votes only mark targets dirty; the hub sends the exact
+numbers read from the database at most ``TALLY_INTERVAL`` apart) and counts viewers
+across processes (each hub announces its local count; every hub sums what it hears).
+"""
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+import weakref
+from collections import defaultdict
+from dataclasses import asdict
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.contrib.contenttypes.models import ContentType
+
+from conversations import stats
+from conversations.events import LAYER_MESSAGE_TYPE, broadcast, campaign_group
+from conversations.models import Campaign, Comment, Idea
+from voting.models import Tally
+
+logger = logging.getLogger(__name__)
+
+TALLY_INTERVAL = 0.25  # seconds between tally frames per campaign, per process
+PRESENCE_INTERVAL = 0.5  # coalesce viewer-count announcements
+PRESENCE_HEARTBEAT = 20.0  # re-announce so counts survive a lost message
+PRESENCE_STALE = 60.0  # forget a process that stopped announcing (crashed)
+INTERNAL_TYPES = {"tally.dirty", "presence"}
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.id = uuid.uuid4().hex[:12]
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.sockets: dict[str, set] = defaultdict(set)  # group -> local consumers
+        self.dirty: dict[int, set[tuple[str, int]]] = defaultdict(set)
+        self.flush_scheduled: set[int] = set()
+        self.presence: dict[int, dict[str, tuple[int, float]]] = defaultdict(dict)
+        self.viewers_sent: dict[int, int] = {}
+        self.presence_scheduled: set[int] = set()
+        self._started = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+
+    # -- lifecycle ---------------------------------------------------------------
+    async def start(self) -> None:
+        self.channel = await self.layer.new_channel("hub.")
+        self._spawn(self._receive_forever())
+        self._spawn(self._heartbeat_forever())
+        self._started.set()
+
+    def _spawn(self, coroutine) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # -- local sockets -----------------------------------------------------------
+    async def subscribe(self, consumer, groups: list[str], campaign_id: int) -> None:
+        for group in groups:
+            if not self.sockets[group]:
+                await self.layer.group_add(group, self.channel)
+            self.sockets[group].add(consumer)
+        self._schedule_presence(campaign_id)
+
+    async def unsubscribe(self, consumer, groups: list[str], campaign_id: int) -> None:
+        for group in groups:
+            members = self.sockets.get(group)
+            if members is None:
+                continue
+            members.discard(consumer)
+        self._schedule_presence(campaign_id)
+
+    def local_viewers(self, campaign_id: int) -> int:
+        return len(self.sockets.get(campaign_group(campaign_id), ()))
+
+    def viewers(self, campaign_id: int) -> int:
+        now = time.monotonic()
+        others = sum(
+            count
+            for hub_id, (count, at) in self.presence[campaign_id].items()
+            if hub_id != self.id and now - at < PRESENCE_STALE
+        )
+        return others + self.local_viewers(campaign_id)
+
+    def _send_local(self, group: str, frame: str) -> None:
+        for consumer in list(self.sockets.get(group, ())):
+            consumer.enqueue(frame)
+
+    # -- messages from the layer ------------------------------------------------
+    async def _receive_forever(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - keep serving; retry after a pause
+                logger.warning("Live hub could not read from the channel layer: %r", error)
+                await asyncio.sleep(1.0)
+                continue
+            try:
+                await self._dispatch(message)
+            except Exception:
+                logger.exception("Live hub failed to dispatch a message")
+
+    async def _dispatch(self, message: dict) -> None:
+        if message.get("type") != LAYER_MESSAGE_TYPE:
+            return
+        payload, campaign_id = message["payload"], message["campaign_id"]
+        group = message.get("group") or campaign_group(campaign_id)
+        kind = payload.get("type")
+        if kind == "tally.dirty":
+            self.dirty[campaign_id].update(tuple(t) for t in payload.get("targets", ()))
+            self._schedule_flush(campaign_id)
+        elif kind == "presence":
+            self.presence[campaign_id][payload["hub"]] = (payload["count"], time.monotonic())
+            self._push_viewers(campaign_id)
+        else:
+            self._send_local(group, json.dumps(payload, separators=(",", ":")))
+            if "seq" in payload:
+                self._schedule_flush(campaign_id)  # counts moved
+
+    # -- coalesced tallies ------------------------------------------------------
+    def _schedule_flush(self, campaign_id: int) -> None:
+        if campaign_id not in self.flush_scheduled:
+            self.flush_scheduled.add(campaign_id)
+            self._spawn(self._flush_later(campaign_id))
+
+    async def _flush_later(self, campaign_id: int) -> None:
+        await asyncio.sleep(TALLY_INTERVAL)
+        self.flush_scheduled.discard(campaign_id)
+        targets, self.dirty[campaign_id] = self.dirty[campaign_id], set()
+        if not self.local_viewers(campaign_id):
+            return
+        frame = await _tally_frame(campaign_id, targets)
+        self._send_local(campaign_group(campaign_id), json.dumps(frame, separators=(",", ":")))
+
+    # -- viewers across processes ----------------------------------------------
+    def _schedule_presence(self, campaign_id: int) -> None:
+        self._push_viewers(campaign_id)
+        if campaign_id not in self.presence_scheduled:
+            self.presence_scheduled.add(campaign_id)
+            self._spawn(self._announce_later(campaign_id))
+
+    async def _announce_later(self, campaign_id: int) -> None:
+        await asyncio.sleep(PRESENCE_INTERVAL)
+        self.presence_scheduled.discard(campaign_id)
+        await self._announce(campaign_id)
+
+    async def _announce(self, campaign_id: int) -> None:
+        count = self.local_viewers(campaign_id)
+        await database_sync_to_async(broadcast, thread_sensitive=False)(
+            campaign_id, {"type": "presence", "hub": self.id, "count": count}
+        )
+        if count == 0:
+            # Last local viewer gone: stop receiving this campaign's messages.
+            for group in [g for g, members in self.sockets.items() if not members]:
+                del self.sockets[group]
+                await self.layer.group_discard(group, self.channel)
+
+    def _push_viewers(self, campaign_id: int) -> None:
+        total = self.viewers(campaign_id)
+        if self.viewers_sent.get(campaign_id) != total:
+            self.viewers_sent[campaign_id] = total
+            frame = json.dumps({"type": "viewers", "count": total})
+            self._send_local(campaign_group(campaign_id), frame)
+
+    async def _heartbeat_forever(self) -> None:
+        while True:
+            await asyncio.sleep(PRESENCE_HEARTBEAT)
+            for campaign_id in list(self.viewers_sent):
+                if self.local_viewers(campaign_id):
+                    # Re-joining also refreshes group membership before the layer expires it.
+                    for group, members in list(self.sockets.items()):
+                        if members:
+                            await self.layer.group_add(group, self.channel)
+                    await self._announce(campaign_id)
+                self._push_viewers(campaign_id)
+
+
+@database_sync_to_async
+def _tally_frame(campaign_id: int, targets: set[tuple[str, int]]) -> dict:
+    items = []
+    for kind, model in (("idea", Idea), ("comment", Comment)):
+        ids = [target_id for target_kind, target_id in targets if target_kind == kind]
+        if not ids:
+            continue
+        rows = Tally.objects.filter(
+            target_type=ContentType.objects.get_for_model(model), target_id__in=ids
+        ).values_list("target_id", "support", "dont_support")
+        found = {target_id: (support, dont) for target_id, support, dont in rows}
+        items.extend(
+            {"kind": kind, "id": i, "support": found.get(i, (0, 0))[0],
+             "dont_support": found.get(i, (0, 0))[1]}
+            for i in ids
+        )
+    campaign = Campaign(pk=campaign_id)
+    counts = stats.counts(campaign)
+    return {"type": "tallies", "items": items, "counts": asdict(counts)}
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+_starting: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def get_hub() -> Hub:
+    """The hub of the running event loop (one per worker process), started on first use."""
+    loop = asyncio.get_running_loop()
+    lock = _starting.setdefault(loop, asyncio.Lock())
+    async with lock:
+        hub = _hubs.get(loop)
+        if hub is None:
+            hub = Hub()
+            await hub.start()
+            _hubs[loop] = hub
+    return hub

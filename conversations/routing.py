@@ -1,0 +1,7 @@
+from django.urls import path
+
+from conversations.consumers import CampaignConsumer
+
+websocket_urlpatterns = [
+    path("ws/campaigns/<int:campaign_id>/", CampaignConsumer.as_asgi()),
+]
