@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,16 +24,26 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         if not email_domain_allowed(email):
             raise forms.ValidationError(
                 _("Use your work email address (ending %(domains)s).")
-                % {"domains": " or ".join("@" + d for d in settings.ALLOWED_EMAIL_DOMAINS)}
+                % {
+                    "domains": " or ".join(
+                        "@" + d for d in settings.ALLOWED_EMAIL_DOMAINS
+                    )
+                }
             )
         return email.lower()
 
-    def get_login_redirect_url(self, request: HttpRequest) -> str:
-        """Ask the profile questions once, after the first sign-in, then carry on."""
-        destination = super().get_login_redirect_url(request)
-        if request.user.is_authenticated and request.user.profile_completed_at is None:
-            return reverse("accounts:profile") + "?" + urlencode({"next": destination})
-        return destination
+    def post_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse:
+        """Ask the profile questions once, after the first sign-in, then carry on to
+        wherever the person was going (a campaign link, say)."""
+        response = super().post_login(request, user, **kwargs)
+        if user.profile_completed_at is None and isinstance(
+            response, HttpResponseRedirect
+        ):
+            destination = response["Location"]
+            response["Location"] = (
+                reverse("accounts:profile") + "?" + urlencode({"next": destination})
+            )
+        return response
 
 
 class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):

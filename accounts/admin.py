@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from accounts.models import Band, Directorate, StaffGroup, StaffMember, Team, TeamMembership
+from accounts.models import (
+    Band,
+    Directorate,
+    StaffGroup,
+    StaffMember,
+    Team,
+    TeamMembership,
+)
 
 
 @admin.register(StaffMember)
@@ -11,11 +18,36 @@ class StaffMemberAdmin(UserAdmin):
     search_fields = ["email", "display_name", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("display_name", "first_name", "last_name", "directorate",
-                                "staff_group", "band", "profile_completed_at")}),
-        ("Roles", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            "Profile",
+            {
+                "fields": (
+                    "display_name",
+                    "first_name",
+                    "last_name",
+                    "directorate",
+                    "staff_group",
+                    "band",
+                    "profile_completed_at",
+                )
+            },
+        ),
+        (
+            "Roles",
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
+    )
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Band, Directorate, StaffGroup, StaffMember, Team
@@ -10,7 +11,10 @@ class ProfileForm(forms.ModelForm):
     """The once-only profile questions. Every answer is optional."""
 
     team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, empty_label=PREFER_NOT, label=_("Team")
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=PREFER_NOT,
+        label=_("Team"),
     )
 
     class Meta:
@@ -28,6 +32,12 @@ class ProfileForm(forms.ModelForm):
         for name in ("directorate", "staff_group", "band"):
             self.fields[name].empty_label = PREFER_NOT
         self.fields["display_name"].required = False
+        # A name is shown on every post: plain words only, never markup.
+        self.fields["display_name"].validators.append(
+            RegexValidator(
+                r"^[^<>]*$", _("Use letters, spaces and punctuation only, not < or >.")
+            )
+        )
         self.fields["directorate"].queryset = Directorate.objects.all()
         self.fields["staff_group"].queryset = StaffGroup.objects.all()
         self.fields["band"].queryset = Band.objects.all()

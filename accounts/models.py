@@ -31,7 +31,9 @@ class ProfileChoice(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     headcount = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Staff in this group, for participation rates.")
+        null=True,
+        blank=True,
+        help_text=_("Staff in this group, for participation rates."),
     )
 
     class Meta:
@@ -86,7 +88,9 @@ class TeamMembership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["team", "staff_member"], name="one_membership_per_team")
+            models.UniqueConstraint(
+                fields=["team", "staff_member"], name="one_membership_per_team"
+            )
         ]
 
     def __str__(self) -> str:
@@ -96,23 +100,29 @@ class TeamMembership(models.Model):
 class StaffMember(AbstractUser):
     """A signed-in person. Email is the login; there is no username.
 
-    The profile fields are optional and only ever used for aggregate figures.
-    A blank choice with ``*_declined`` set means "prefer not to say"; blank without
-    it means the question was not answered yet.
+    The profile fields are optional and only ever used for aggregate figures. A blank
+    answer means "prefer not to say"; ``profile_completed_at`` records that the
+    questions were asked, so they are asked only once.
     """
 
     username = None
     email = models.EmailField(_("work email"), unique=True)
-    display_name = models.CharField(_("name shown to colleagues"), max_length=150, blank=True)
+    display_name = models.CharField(
+        _("name shown to colleagues"), max_length=150, blank=True
+    )
     directorate = models.ForeignKey(
         Directorate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     staff_group = models.ForeignKey(
         StaffGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    band = models.ForeignKey(Band, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    band = models.ForeignKey(
+        Band, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     profile_completed_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the profile questions were answered or skipped.")
+        null=True,
+        blank=True,
+        help_text=_("When the profile questions were answered or skipped."),
     )
 
     objects = StaffMemberManager()

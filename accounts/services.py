@@ -10,7 +10,11 @@ from accounts.models import StaffMember, Team, TeamMembership
 def save_profile(staff_member: StaffMember, cleaned: dict) -> StaffMember:
     """Store the profile answers (any may be blank) and mark the questions as asked."""
     for field in ("display_name", "directorate", "staff_group", "band"):
-        setattr(staff_member, field, cleaned.get(field) or (None if field != "display_name" else ""))
+        setattr(
+            staff_member,
+            field,
+            cleaned.get(field) or (None if field != "display_name" else ""),
+        )
     staff_member.profile_completed_at = timezone.now()
     staff_member.save()
     team: Team | None = cleaned.get("team")

@@ -9,7 +9,9 @@ from accounts.forms import ProfileForm
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return "/"
 
@@ -25,4 +27,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             services.save_profile(request.user, form.cleaned_data)
             return redirect(_safe_next(request))
-    return render(request, "accounts/profile.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request, "accounts/profile.html", {"form": form, "next": _safe_next(request)}
+    )

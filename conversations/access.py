@@ -12,14 +12,20 @@ from conversations.models import Campaign, CampaignStatus, Idea
 def campaign_for_viewer(request: HttpRequest, slug: str) -> Campaign:
     """The campaign, if the viewer may see it: 404 if unknown (or a draft they may not
     see), 403 if it exists but is for teams they are not in."""
-    campaign = Campaign.objects.filter(slug=slug).prefetch_related("audience_teams").first()
+    campaign = (
+        Campaign.objects.filter(slug=slug).prefetch_related("audience_teams").first()
+    )
     now = timezone.now()
     if campaign is None:
         raise Http404(_("There is no campaign at this address."))
-    if campaign.status(now) == CampaignStatus.DRAFT and not rules.can_manage(request.user):
+    if campaign.status(now) == CampaignStatus.DRAFT and not rules.can_manage(
+        request.user
+    ):
         raise Http404(_("There is no campaign at this address."))
     if not rules.can_view(request.user, campaign, now):
-        raise PermissionDenied(_("This campaign is for particular teams, and you are not in one of them."))
+        raise PermissionDenied(
+            _("This campaign is for particular teams, and you are not in one of them.")
+        )
     return campaign
 
 

@@ -47,8 +47,11 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         campaign_id = self.scope["url_route"]["kwargs"]["campaign_id"]
         allowed, is_moderator = await _authorise(user, campaign_id)
         if not allowed:
-            logger.info("Websocket refused: user %s, campaign %s", getattr(user, "pk", None),
-                        campaign_id)
+            logger.info(
+                "Websocket refused: user %s, campaign %s",
+                getattr(user, "pk", None),
+                campaign_id,
+            )
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.campaign_id = campaign_id
@@ -62,8 +65,11 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         self.writer = asyncio.get_running_loop().create_task(self._write_forever())
         await self.hub.subscribe(self, self.groups_joined, campaign_id)
         seq = await _last_seq(campaign_id)
-        self.enqueue(json.dumps({"type": "hello", "seq": seq,
-                                 "viewers": self.hub.viewers(campaign_id)}))
+        self.enqueue(
+            json.dumps(
+                {"type": "hello", "seq": seq, "viewers": self.hub.viewers(campaign_id)}
+            )
+        )
 
     async def disconnect(self, code: int) -> None:
         if self.groups_joined:
@@ -77,7 +83,9 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
-            logger.warning("Websocket too slow, disconnecting: campaign %s", self.campaign_id)
+            logger.warning(
+                "Websocket too slow, disconnecting: campaign %s", self.campaign_id
+            )
             self.queue = asyncio.Queue(maxsize=1)
             asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
 
@@ -86,8 +94,12 @@ class CampaignConsumer(AsyncWebsocketConsumer):
             frame = await self.queue.get()
             await self.send(text_data=frame)
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None
+    ):
+        size = (
+            len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        )
         if size > MAX_MESSAGE_BYTES:
             logger.warning("Websocket message too large (%d bytes), closing", size)
             await self.close(code=CLOSE_TOO_BIG)
@@ -111,7 +123,9 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         elif kind == "tallies":
             targets = message.get("targets")
             if not _valid_targets(targets):
-                return self._refuse(f"tallies needs up to {MAX_TALLY_IDS} [kind, id] targets")
+                return self._refuse(
+                    f"tallies needs up to {MAX_TALLY_IDS} [kind, id] targets"
+                )
             items = await _tallies(self.campaign_id, targets)
             self.enqueue(json.dumps({"type": "tallies", "items": items}))
         else:
@@ -131,17 +145,25 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         return True
 
     def _refuse(self, reason: str) -> None:
-        logger.warning("Websocket message refused (campaign %s): %s", self.campaign_id, reason)
+        logger.warning(
+            "Websocket message refused (campaign %s): %s", self.campaign_id, reason
+        )
         self.enqueue(json.dumps({"type": "error", "reason": reason}))
 
     async def _catch_up(self, after: int) -> None:
-        missed = await database_sync_to_async(events.events_after)(self.campaign_id, after)
+        missed = await database_sync_to_async(events.events_after)(
+            self.campaign_id, after
+        )
         if missed is None:
             self.enqueue(json.dumps({"type": "reload"}))
             return
         for payload in missed:
             self.enqueue(json.dumps(payload, separators=(",", ":")))
-        self.enqueue(json.dumps({"type": "caught_up", "seq": missed[-1]["seq"] if missed else after}))
+        self.enqueue(
+            json.dumps(
+                {"type": "caught_up", "seq": missed[-1]["seq"] if missed else after}
+            )
+        )
 
 
 def _valid_targets(targets) -> bool:
@@ -149,8 +171,11 @@ def _valid_targets(targets) -> bool:
         isinstance(targets, list)
         and 0 < len(targets) <= MAX_TALLY_IDS
         and all(
-            isinstance(t, list) and len(t) == 2 and t[0] in ("idea", "comment")
-            and isinstance(t[1], int) and not isinstance(t[1], bool)
+            isinstance(t, list)
+            and len(t) == 2
+            and t[0] in ("idea", "comment")
+            and isinstance(t[1], int)
+            and not isinstance(t[1], bool)
             for t in targets
         )
     )
@@ -160,7 +185,11 @@ def _valid_targets(targets) -> bool:
 def _authorise(user, campaign_id: int) -> tuple[bool, bool]:
     if user is None or not user.is_authenticated:
         return False, False
-    campaign = Campaign.objects.filter(pk=campaign_id).prefetch_related("audience_teams").first()
+    campaign = (
+        Campaign.objects.filter(pk=campaign_id)
+        .prefetch_related("audience_teams")
+        .first()
+    )
     if campaign is None or not rules.can_view(user, campaign, timezone.now()):
         return False, False
     return True, rules.can_moderate(user, campaign)
@@ -168,27 +197,39 @@ def _authorise(user, campaign_id: int) -> tuple[bool, bool]:
 
 @database_sync_to_async
 def _last_seq(campaign_id: int) -> int:
-    return Campaign.objects.filter(pk=campaign_id).values_list("last_event_seq", flat=True).get()
+    return (
+        Campaign.objects.filter(pk=campaign_id)
+        .values_list("last_event_seq", flat=True)
+        .get()
+    )
 
 
 @database_sync_to_async
 def _tallies(campaign_id: int, targets: list) -> list[dict]:
     """Current numbers for targets that belong to this campaign (others are ignored)."""
     items = []
-    for kind, model, path in (("idea", Idea, "campaign_id"), ("comment", Comment,
-                                                              "idea__campaign_id")):
+    for kind, model, path in (
+        ("idea", Idea, "campaign_id"),
+        ("comment", Comment, "idea__campaign_id"),
+    ):
         ids = [i for k, i in targets if k == kind]
         if not ids:
             continue
-        own = model.objects.filter(pk__in=ids, visibility="visible", **{path: campaign_id})
+        own = model.objects.filter(
+            pk__in=ids, visibility="visible", **{path: campaign_id}
+        )
         rows = Tally.objects.filter(
             target_type=ContentType.objects.get_for_model(model),
             target_id__in=own.values("pk"),
         ).values_list("target_id", "support", "dont_support")
         found = {t: (s, d) for t, s, d in rows}
         items.extend(
-            {"kind": kind, "id": i, "support": found.get(i, (0, 0))[0],
-             "dont_support": found.get(i, (0, 0))[1]}
+            {
+                "kind": kind,
+                "id": i,
+                "support": found.get(i, (0, 0))[0],
+                "dont_support": found.get(i, (0, 0))[1],
+            }
             for i in own.values_list("pk", flat=True)
         )
     return items

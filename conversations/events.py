@@ -60,8 +60,13 @@ def render_idea_card(idea: Idea) -> str:
     idea.my_vote = 0
     return render_to_string(
         "conversations/includes/idea_card.html",
-        {"idea": idea, "campaign": idea.campaign, "can_take_part": True,
-         "request": _NeutralRequest(), "csrf_token": ""},
+        {
+            "idea": idea,
+            "campaign": idea.campaign,
+            "can_take_part": True,
+            "request": _NeutralRequest(),
+            "csrf_token": "",
+        },
     )
 
 
@@ -70,8 +75,13 @@ def render_comment(comment: Comment) -> str:
     comment.thread_replies = []
     return render_to_string(
         "conversations/includes/comment.html",
-        {"comment": comment, "campaign": comment.idea.campaign, "can_take_part": True,
-         "request": _NeutralRequest(), "csrf_token": ""},
+        {
+            "comment": comment,
+            "campaign": comment.idea.campaign,
+            "can_take_part": True,
+            "request": _NeutralRequest(),
+            "csrf_token": "",
+        },
     )
 
 
@@ -81,10 +91,18 @@ def record_event(campaign: Campaign, event_type: str, **data) -> dict:
     Must be called inside ``transaction.atomic``: the campaign row is locked by the
     sequence bump until commit, so numbers are handed out in commit order.
     """
-    Campaign.objects.filter(pk=campaign.pk).update(last_event_seq=F("last_event_seq") + 1)
-    seq = Campaign.objects.filter(pk=campaign.pk).values_list("last_event_seq", flat=True).get()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        last_event_seq=F("last_event_seq") + 1
+    )
+    seq = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .values_list("last_event_seq", flat=True)
+        .get()
+    )
     payload = {"type": event_type, "seq": seq, **data}
-    CampaignEvent.objects.create(campaign=campaign, seq=seq, type=event_type, payload=payload)
+    CampaignEvent.objects.create(
+        campaign=campaign, seq=seq, type=event_type, payload=payload
+    )
     transaction.on_commit(lambda: broadcast(campaign.pk, payload))
     return payload
 
@@ -110,7 +128,9 @@ class _FailureLog:
     def failed(self, error: Exception) -> None:
         now = time.monotonic()
         if self.failing_since is None or now - self.last_logged > self.quiet_seconds:
-            logger.error("Live updates are not being delivered: channel layer failed: %r", error)
+            logger.error(
+                "Live updates are not being delivered: channel layer failed: %r", error
+            )
             self.last_logged = now
         self.failing_since = self.failing_since or now
 
@@ -132,8 +152,12 @@ def broadcast(campaign_id: int, payload: dict, group: str | None = None) -> bool
     if layer is None:
         return False
     group = group or campaign_group(campaign_id)
-    message = {"type": LAYER_MESSAGE_TYPE, "campaign_id": campaign_id, "group": group,
-               "payload": payload}
+    message = {
+        "type": LAYER_MESSAGE_TYPE,
+        "campaign_id": campaign_id,
+        "group": group,
+        "payload": payload,
+    }
     try:
         async_to_sync(layer.group_send)(group, message)
     except Exception as error:  # noqa: BLE001 - any layer failure must not fail the write

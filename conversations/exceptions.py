@@ -17,14 +17,20 @@ class Refused(Exception):
 
 class CampaignNotOpen(Refused):
     status_code = 403
-    message = _("This campaign is closed, so it is no longer taking new ideas, comments or votes.")
+    message = _(
+        "This campaign is closed, so it is no longer taking new ideas, comments or votes."
+    )
 
 
 class NotInAudience(Refused):
     status_code = 403
-    message = _("This campaign is for particular teams, and you are not in one of them.")
+    message = _(
+        "This campaign is for particular teams, and you are not in one of them."
+    )
 
 
 class RateLimited(Refused):
     status_code = 429
-    message = _("You have posted a lot in a short time. Please wait a few minutes and try again.")
+    message = _(
+        "You have posted a lot in a short time. Please wait a few minutes and try again."
+    )

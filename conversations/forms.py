@@ -10,24 +10,37 @@ from conversations.services import BODY_MAX, COMMENT_MAX, TITLE_MAX
 
 class IdeaForm(forms.Form):
     theme = forms.ModelChoiceField(
-        queryset=Theme.objects.none(), label=_("Theme"), empty_label=_("Choose a theme"),
+        queryset=Theme.objects.none(),
+        label=_("Theme"),
+        empty_label=_("Choose a theme"),
         error_messages={"required": _("Choose the theme your idea is about.")},
     )
     title = forms.CharField(
-        label=_("Title"), max_length=TITLE_MAX,
+        label=_("Title"),
+        max_length=TITLE_MAX,
         help_text=_("A short summary, up to %(n)d characters.") % {"n": TITLE_MAX},
-        error_messages={"required": _("Enter a title for your idea."),
-                        "max_length": _("Title must be %(limit_value)d characters or fewer "
-                                        "(it has %(show_value)d).")},
+        error_messages={
+            "required": _("Enter a title for your idea."),
+            "max_length": _(
+                "Title must be %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)."
+            ),
+        },
     )
     body = forms.CharField(
-        label=_("Your idea"), widget=forms.Textarea(attrs={"rows": 6}), max_length=BODY_MAX,
-        error_messages={"required": _("Describe your idea."),
-                        "max_length": _("Your idea must be %(limit_value)d characters or fewer "
-                                        "(it has %(show_value)d).")},
+        label=_("Your idea"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=BODY_MAX,
+        error_messages={
+            "required": _("Describe your idea."),
+            "max_length": _(
+                "Your idea must be %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)."
+            ),
+        },
     )
     anonymous = forms.BooleanField(
-        label=_("Post anonymously: colleagues and moderators will see \"a colleague\""),
+        label=_('Post anonymously: colleagues and moderators will see "a colleague"'),
         required=False,
     )
 
@@ -40,10 +53,16 @@ class IdeaForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=COMMENT_MAX,
-        error_messages={"required": _("Write your comment before posting it."),
-                        "max_length": _("Comments must be %(limit_value)d characters or fewer "
-                                        "(it has %(show_value)d).")},
+        label=_("Add a comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_MAX,
+        error_messages={
+            "required": _("Write your comment before posting it."),
+            "max_length": _(
+                "Comments must be %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)."
+            ),
+        },
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     anonymous = forms.BooleanField(label=_("Comment anonymously"), required=False)
@@ -63,15 +82,23 @@ class DateTimeInput(forms.DateTimeInput):
 
 class CampaignForm(forms.ModelForm):
     themes = forms.CharField(
-        label=_("Themes"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One theme per line, for example \"Health and wellbeing\"."),
+        label=_("Themes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_('One theme per line, for example "Health and wellbeing".'),
         error_messages={"required": _("Add at least one theme, one per line.")},
     )
 
     class Meta:
         model = Campaign
-        fields = ["title", "introduction", "opens_at", "closes_at", "allow_anonymous",
-                  "audience_teams", "is_published"]
+        fields = [
+            "title",
+            "introduction",
+            "opens_at",
+            "closes_at",
+            "allow_anonymous",
+            "audience_teams",
+            "is_published",
+        ]
         labels = {
             "title": _("Title"),
             "introduction": _("Introduction"),
@@ -82,9 +109,15 @@ class CampaignForm(forms.ModelForm):
             "is_published": _("Publish: open and close at the times above"),
         }
         help_texts = {
-            "audience_teams": _("Leave empty for everyone, or choose the teams it is for."),
-            "introduction": _("What is this conversation about, and what will happen to it?"),
-            "is_published": _("Leave unticked to keep it as a draft only managers can see."),
+            "audience_teams": _(
+                "Leave empty for everyone, or choose the teams it is for."
+            ),
+            "introduction": _(
+                "What is this conversation about, and what will happen to it?"
+            ),
+            "is_published": _(
+                "Leave unticked to keep it as a draft only managers can see."
+            ),
         }
         widgets = {
             "opens_at": DateTimeInput(),
@@ -99,12 +132,18 @@ class CampaignForm(forms.ModelForm):
         self.fields["opens_at"].required = True
         self.fields["closes_at"].required = True
         if self.instance.pk:
-            self.fields["themes"].initial = "\n".join(t.name for t in self.instance.themes.all())
+            self.fields["themes"].initial = "\n".join(
+                t.name for t in self.instance.themes.all()
+            )
         else:
             self.fields["is_published"].initial = True
 
     def clean_themes(self) -> list[str]:
-        names = [line.strip() for line in self.cleaned_data["themes"].splitlines() if line.strip()]
+        names = [
+            line.strip()
+            for line in self.cleaned_data["themes"].splitlines()
+            if line.strip()
+        ]
         if not names:
             raise ValidationError(_("Add at least one theme, one per line."))
         if len({n.lower() for n in names}) != len(names):
@@ -117,8 +156,14 @@ class CampaignForm(forms.ModelForm):
         cleaned = super().clean()
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
-            self.add_error("closes_at", _("The closing time must be after the opening time."))
-        if (not self.instance.pk and closes and closes <= timezone.now()
-                and cleaned.get("is_published")):
+            self.add_error(
+                "closes_at", _("The closing time must be after the opening time.")
+            )
+        if (
+            not self.instance.pk
+            and closes
+            and closes <= timezone.now()
+            and cleaned.get("is_published")
+        ):
             self.add_error("closes_at", _("The closing time must be in the future."))
         return cleaned

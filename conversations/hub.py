@@ -106,7 +106,9 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - keep serving; retry after a pause
-                logger.warning("Live hub could not read from the channel layer: %r", error)
+                logger.warning(
+                    "Live hub could not read from the channel layer: %r", error
+                )
                 await asyncio.sleep(1.0)
                 continue
             try:
@@ -124,7 +126,10 @@ class Hub:
             self.dirty[campaign_id].update(tuple(t) for t in payload.get("targets", ()))
             self._schedule_flush(campaign_id)
         elif kind == "presence":
-            self.presence[campaign_id][payload["hub"]] = (payload["count"], time.monotonic())
+            self.presence[campaign_id][payload["hub"]] = (
+                payload["count"],
+                time.monotonic(),
+            )
             self._push_viewers(campaign_id)
         else:
             self._send_local(group, json.dumps(payload, separators=(",", ":")))
@@ -144,7 +149,9 @@ class Hub:
         if not self.local_viewers(campaign_id):
             return
         frame = await _tally_frame(campaign_id, targets)
-        self._send_local(campaign_group(campaign_id), json.dumps(frame, separators=(",", ":")))
+        self._send_local(
+            campaign_group(campaign_id), json.dumps(frame, separators=(",", ":"))
+        )
 
     # -- viewers across processes ----------------------------------------------
     def _schedule_presence(self, campaign_id: int) -> None:
@@ -201,8 +208,12 @@ def _tally_frame(campaign_id: int, targets: set[tuple[str, int]]) -> dict:
         ).values_list("target_id", "support", "dont_support")
         found = {target_id: (support, dont) for target_id, support, dont in rows}
         items.extend(
-            {"kind": kind, "id": i, "support": found.get(i, (0, 0))[0],
-             "dont_support": found.get(i, (0, 0))[1]}
+            {
+                "kind": kind,
+                "id": i,
+                "support": found.get(i, (0, 0))[0],
+                "dont_support": found.get(i, (0, 0))[1],
+            }
             for i in ids
         )
     campaign = Campaign(pk=campaign_id)
@@ -210,7 +221,9 @@ def _tally_frame(campaign_id: int, targets: set[tuple[str, int]]) -> dict:
     return {"type": "tallies", "items": items, "counts": asdict(counts)}
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = (
+    weakref.WeakKeyDictionary()
+)
 _starting: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
     weakref.WeakKeyDictionary()
 )

@@ -43,7 +43,8 @@ class CampaignQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(
-            models.Q(audience_teams__isnull=True) | models.Q(audience_teams__members=user)
+            models.Q(audience_teams__isnull=True)
+            | models.Q(audience_teams__members=user)
         ).distinct()
 
 
@@ -57,7 +58,8 @@ class Campaign(models.Model):
     slug = models.SlugField(max_length=180, unique=True)
     introduction = models.TextField(blank=True, help_text=_("Sanitised HTML."))
     is_published = models.BooleanField(
-        default=False, help_text=_("Unpublished campaigns are drafts only managers can see.")
+        default=False,
+        help_text=_("Unpublished campaigns are drafts only managers can see."),
     )
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField(
@@ -113,14 +115,18 @@ class Campaign(models.Model):
 class Theme(models.Model):
     """A topic inside a campaign ("Health and wellbeing")."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="themes")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="themes"
+    )
     name = models.CharField(max_length=120)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "name"], name="theme_name_unique_in_campaign")
+            models.UniqueConstraint(
+                fields=["campaign", "name"], name="theme_name_unique_in_campaign"
+            )
         ]
 
     def __str__(self) -> str:
@@ -147,7 +153,9 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    tallies = GenericRelation(Tally, content_type_field="target_type", object_id_field="target_id")
+    tallies = GenericRelation(
+        Tally, content_type_field="target_type", object_id_field="target_id"
+    )
 
     class Meta:
         abstract = True
@@ -155,9 +163,15 @@ class Post(models.Model):
     def author_label_for(self, viewer) -> str:
         """The author as ``viewer`` may see it: anonymous posts are "a colleague" to all but
         their own author."""
-        is_own = viewer is not None and viewer.is_authenticated and viewer.pk == self.author_id
+        is_own = (
+            viewer is not None
+            and viewer.is_authenticated
+            and viewer.pk == self.author_id
+        )
         if self.is_anonymous:
-            return str(_("You (posted anonymously)")) if is_own else str(_("A colleague"))
+            return (
+                str(_("You (posted anonymously)")) if is_own else str(_("A colleague"))
+            )
         if self.author_id is None:
             return str(_("A former colleague"))
         return str(_("You")) if is_own else self.author.public_name
@@ -172,13 +186,19 @@ class Idea(Post):
         DONE = "done", _("Done")
         NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ideas")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="ideas"
+    )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="ideas")
     title = models.CharField(max_length=150)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
     status_note = models.TextField(blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_ideas",
     )
     # Visible comments, kept by conversations.services in the comment's transaction so
     # "most discussed" can sort 10,000 ideas without counting comments each time.
@@ -195,7 +215,9 @@ class Idea(Post):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:idea", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+        return reverse(
+            "conversations:idea", kwargs={"slug": self.campaign.slug, "pk": self.pk}
+        )
 
 
 class Comment(Post):
@@ -206,7 +228,9 @@ class Comment(Post):
         blank=True,
         on_delete=models.CASCADE,
         related_name="replies",
-        help_text=_("Replies are one level deep: a reply's parent is a top-level comment."),
+        help_text=_(
+            "Replies are one level deep: a reply's parent is a top-level comment."
+        ),
     )
 
     class Meta:
@@ -224,9 +248,13 @@ class Participation(models.Model):
     """One row per person taking part in a campaign (posted, commented or voted), so
     "people taking part" is a count of rows rather than a union over three tables."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="participations"
+    )
     staff_member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="participations",
     )
     first_at = models.DateTimeField(auto_now_add=True)
 
@@ -245,16 +273,22 @@ class CampaignEvent(models.Model):
     """A numbered live event, kept so a viewer who reconnects can catch up on what it
     missed, from any worker process, after any restart."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="events"
+    )
     seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=40)
-    payload = models.JSONField(help_text=_("Exactly what every viewer of the campaign receives."))
+    payload = models.JSONField(
+        help_text=_("Exactly what every viewer of the campaign receives.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["campaign", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "seq"], name="one_event_per_campaign_seq")
+            models.UniqueConstraint(
+                fields=["campaign", "seq"], name="one_event_per_campaign_seq"
+            )
         ]
 
     def __str__(self) -> str:

@@ -35,12 +35,17 @@ def _seen_by(viewer) -> Q:
 
 
 def campaign_ideas(
-    campaign: Campaign, viewer, *, theme_id: int | None = None, sort: str = DEFAULT_SORT,
+    campaign: Campaign,
+    viewer,
+    *,
+    theme_id: int | None = None,
+    sort: str = DEFAULT_SORT,
     seed: int = 1,
 ) -> QuerySet:
     ideas = _with_tallies(
-        Idea.objects.filter(_seen_by(viewer), campaign=campaign, merged_into__isnull=True)
-        .select_related("theme", "author")
+        Idea.objects.filter(
+            _seen_by(viewer), campaign=campaign, merged_into__isnull=True
+        ).select_related("theme", "author")
     )
     if theme_id:
         ideas = ideas.filter(theme_id=theme_id)
@@ -49,9 +54,11 @@ def campaign_ideas(
     if sort == "discussed":
         return ideas.order_by("-comment_count", "-created_at", "-id")
     if sort == "random":
+        # Multiplying by a seed-derived factor modulo a prime scatters ids; adding the
+        # seed instead would keep them in id order.
+        factor = (seed * _SHUFFLE_MULTIPLIER) % _SHUFFLE_MODULUS or 1
         shuffled = ExpressionWrapper(
-            Mod(F("id") * _SHUFFLE_MULTIPLIER + seed, _SHUFFLE_MODULUS),
-            output_field=IntegerField(),
+            Mod(F("id") * factor, _SHUFFLE_MODULUS), output_field=IntegerField()
         )
         return ideas.annotate(shuffle=shuffled).order_by("shuffle", "id")
     return ideas.order_by("-created_at", "-id")

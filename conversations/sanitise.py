@@ -6,12 +6,14 @@ their links made safe; titles keep no markup at all.
 """
 
 import html
-from functools import lru_cache
+import threading
 
 import bleach
 from bleach.linkifier import DEFAULT_CALLBACKS
 
-ALLOWED_TAGS = frozenset({"a", "b", "strong", "i", "em", "ul", "ol", "li", "p", "br", "blockquote"})
+ALLOWED_TAGS = frozenset(
+    {"a", "b", "strong", "i", "em", "ul", "ol", "li", "p", "br", "blockquote"}
+)
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -21,8 +23,20 @@ def _safe_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-@lru_cache(maxsize=2)
+# bleach's Cleaner is not thread-safe and views run in threads: one per thread.
+_local = threading.local()
+
+
 def _cleaner(allow_markup: bool) -> bleach.Cleaner:
+    cleaners = getattr(_local, "cleaners", None)
+    if cleaners is None:
+        cleaners = _local.cleaners = {}
+    if allow_markup not in cleaners:
+        cleaners[allow_markup] = _build_cleaner(allow_markup)
+    return cleaners[allow_markup]
+
+
+def _build_cleaner(allow_markup: bool) -> bleach.Cleaner:
     if not allow_markup:
         return bleach.Cleaner(tags=set(), attributes={}, strip=True)
     return bleach.Cleaner(
@@ -47,9 +61,13 @@ def sanitise(text: str, *, allow_markup: bool = True) -> str:
     text with all tags removed, which templates escape as usual.
     """
     text = (text or "").replace("\r\n", "\n").strip()
-    cleaned = _cleaner(allow_markup).clean(text)
-    if not allow_markup:
-        # Plain text is escaped by the template on output; unescape here so it is not
-        # escaped twice ("Fish &amp; chips").
-        return html.unescape(cleaned).strip()
-    return cleaned
+    if allow_markup:
+        return _cleaner(True).clean(text)
+    # Plain text is escaped wherever it is output; unescape so it is not escaped twice
+    # ("Fish &amp; chips"). Unescaping can reveal a tag typed as entities, so repeat
+    # until nothing changes: the result never holds a tag, even where it is not escaped.
+    while True:
+        cleaned = html.unescape(_cleaner(False).clean(text)).strip()
+        if cleaned == text:
+            return cleaned
+        text = cleaned

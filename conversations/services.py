@@ -18,8 +18,20 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from conversations import events, rules, stats
-from conversations.exceptions import CampaignNotOpen, NotInAudience, RateLimited, Refused
-from conversations.models import Campaign, CampaignStatus, Comment, Idea, Participation, Theme
+from conversations.exceptions import (
+    CampaignNotOpen,
+    NotInAudience,
+    RateLimited,
+    Refused,
+)
+from conversations.models import (
+    Campaign,
+    CampaignStatus,
+    Comment,
+    Idea,
+    Participation,
+    Theme,
+)
 from conversations.sanitise import sanitise
 from voting import services as voting
 
@@ -75,7 +87,9 @@ def create_campaign(
 
 
 @transaction.atomic
-def update_campaign(campaign: Campaign, changed_by, *, themes: list[str], **fields) -> Campaign:
+def update_campaign(
+    campaign: Campaign, changed_by, *, themes: list[str], **fields
+) -> Campaign:
     """Change a campaign's settings. Themes are added or renamed by position; a theme
     that already has ideas is kept even if left out, so no idea loses its theme."""
     if not rules.can_manage(changed_by, campaign):
@@ -99,14 +113,15 @@ def update_campaign(campaign: Campaign, changed_by, *, themes: list[str], **fiel
                 existing[i].save()
         else:
             Theme.objects.create(campaign=campaign, name=name, position=i)
-    for theme in existing[len(themes):]:
+    for theme in existing[len(themes) :]:
         if not theme.ideas.exists():
             theme.delete()
     stats.forget(campaign)
     return campaign
 
 
-def _require_open(user, campaign: Campaign, now: datetime) -> None:
+def require_open(user, campaign: Campaign, now: datetime) -> None:
+    """Raise a refusal that says why ``user`` cannot take part in ``campaign`` now."""
     if not rules.in_audience(user, campaign):
         raise NotInAudience()
     status = campaign.status(now)
@@ -114,6 +129,12 @@ def _require_open(user, campaign: Campaign, now: datetime) -> None:
         raise CampaignNotOpen(
             _("This campaign opens on %(date)s. You can take part from then.")
             % {"date": date_format(timezone.localtime(campaign.opens_at), "j F Y, H:i")}
+        )
+    if status == CampaignStatus.DRAFT:
+        raise CampaignNotOpen(
+            _(
+                "This campaign is still a draft, so it is not taking ideas, comments or votes yet."
+            )
         )
     if status != CampaignStatus.OPEN:
         raise CampaignNotOpen()
@@ -165,23 +186,34 @@ def post_idea(
 ) -> Idea:
     """Post an idea to an open campaign the author is in the audience of."""
     now = now or timezone.now()
-    _require_open(author, campaign, now)
+    require_open(author, campaign, now)
     if theme.campaign_id != campaign.pk:
         raise ValidationError(_("Choose one of this campaign's themes."))
     if anonymous and not campaign.allow_anonymous:
         raise Refused(_("This campaign does not allow anonymous posts."))
-    title = _clean_text(title, label=_("a title"), max_length=TITLE_MAX, allow_markup=False)
-    body = _clean_text(body, label=_("your idea"), max_length=BODY_MAX, allow_markup=True)
+    title = _clean_text(
+        title, label=_("a title"), max_length=TITLE_MAX, allow_markup=False
+    )
+    body = _clean_text(
+        body, label=_("your idea"), max_length=BODY_MAX, allow_markup=True
+    )
     _check_posting_rate(author)
     with transaction.atomic():
         idea = Idea.objects.create(
-            campaign=campaign, theme=theme, author=author, is_anonymous=anonymous,
-            title=title, body=body,
+            campaign=campaign,
+            theme=theme,
+            author=author,
+            is_anonymous=anonymous,
+            title=title,
+            body=body,
         )
         _record_participation(author, campaign)
         idea.support = idea.dont_support = 0
         events.record_event(
-            campaign, "idea.posted", idea_id=idea.pk, theme_id=theme.pk,
+            campaign,
+            "idea.posted",
+            idea_id=idea.pk,
+            theme_id=theme.pk,
             html=events.render_idea_card(idea),
         )
     stats.forget(campaign)
@@ -200,7 +232,7 @@ def post_comment(
     """Comment on an idea, or reply to a top-level comment (replies are one level deep)."""
     now = now or timezone.now()
     campaign = idea.campaign
-    _require_open(author, campaign, now)
+    require_open(author, campaign, now)
     if anonymous and not campaign.allow_anonymous:
         raise Refused(_("This campaign does not allow anonymous posts."))
     if parent is not None:
@@ -209,7 +241,9 @@ def post_comment(
         # Replying to a reply attaches to its top-level comment: one level of replies.
         if parent.parent_id is not None:
             parent = parent.parent
-    body = _clean_text(body, label=_("a comment"), max_length=COMMENT_MAX, allow_markup=True)
+    body = _clean_text(
+        body, label=_("a comment"), max_length=COMMENT_MAX, allow_markup=True
+    )
     _check_posting_rate(author)
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -217,11 +251,17 @@ def post_comment(
         )
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
         _record_participation(author, campaign)
-        comment_count = Idea.objects.values_list("comment_count", flat=True).get(pk=idea.pk)
+        comment_count = Idea.objects.values_list("comment_count", flat=True).get(
+            pk=idea.pk
+        )
         comment.support = comment.dont_support = 0
         events.record_event(
-            campaign, "comment.posted", idea_id=idea.pk, comment_id=comment.pk,
-            parent_id=comment.parent_id, comment_count=comment_count,
+            campaign,
+            "comment.posted",
+            idea_id=idea.pk,
+            comment_id=comment.pk,
+            parent_id=comment.parent_id,
+            comment_count=comment_count,
             html=events.render_comment(comment),
         )
     stats.forget(campaign)
@@ -232,7 +272,7 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
     """Support (1), don't support (-1) or take back (0) a vote on an idea or comment."""
     now = now or timezone.now()
     campaign = target.campaign if isinstance(target, Idea) else target.idea.campaign
-    _require_open(voter, campaign, now)
+    require_open(voter, campaign, now)
     if target.visibility != "visible":
         raise Refused(_("This post is not open for votes."))
     kind = "idea" if isinstance(target, Idea) else "comment"
@@ -242,8 +282,11 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
             _record_participation(voter, campaign)
         if result.changed:
             # Not a numbered event: viewers get coalesced, exact tallies from the hub.
-            transaction.on_commit(lambda: events.broadcast(
-                campaign.pk, {"type": "tally.dirty", "targets": [[kind, target.pk]]}))
+            transaction.on_commit(
+                lambda: events.broadcast(
+                    campaign.pk, {"type": "tally.dirty", "targets": [[kind, target.pk]]}
+                )
+            )
     if result.changed:
         stats.forget(campaign)
     return result

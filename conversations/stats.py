@@ -46,13 +46,14 @@ def counts(campaign: Campaign) -> CampaignCounts:
     cached = cache.get(_key(campaign.pk))
     if cached is not None:
         return CampaignCounts(**cached)
-    ideas = Idea.objects.filter(campaign=campaign, visibility=Visibility.VISIBLE).aggregate(
-        ideas=Count("pk"), comments=Coalesce(Sum("comment_count"), 0)
-    )
+    ideas = Idea.objects.filter(
+        campaign=campaign, visibility=Visibility.VISIBLE
+    ).aggregate(ideas=Count("pk"), comments=Coalesce(Sum("comment_count"), 0))
     result = CampaignCounts(
         ideas=ideas["ideas"],
         comments=ideas["comments"],
-        votes=_votes_on(Idea, campaign=campaign) + _votes_on(Comment, idea__campaign=campaign),
+        votes=_votes_on(Idea, campaign=campaign)
+        + _votes_on(Comment, idea__campaign=campaign),
         people=Participation.objects.filter(campaign=campaign).count(),
     )
     cache.set(_key(campaign.pk), asdict(result), CACHE_SECONDS)
@@ -61,7 +62,9 @@ def counts(campaign: Campaign) -> CampaignCounts:
 
 def _vote_count(model, campaign_path: str):
     """Votes on ``model`` rows of the outer campaign, as a subquery."""
-    targets = model.objects.filter(**{campaign_path: OuterRef(OuterRef("pk"))}).values("pk")
+    targets = model.objects.filter(**{campaign_path: OuterRef(OuterRef("pk"))}).values(
+        "pk"
+    )
     return (
         Tally.objects.filter(
             target_type=ContentType.objects.get_for_model(model), target_id__in=targets

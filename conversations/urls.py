@@ -9,7 +9,10 @@ urlpatterns = [
     path("campaigns/<slug:slug>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:slug>/ideas/new/", views.idea_create, name="idea_create"),
     path("campaigns/<slug:slug>/ideas/<int:pk>/", views.idea_detail, name="idea"),
-    path("campaigns/<slug:slug>/ideas/<int:pk>/comments/", views.comment_create,
-         name="comment_create"),
+    path(
+        "campaigns/<slug:slug>/ideas/<int:pk>/comments/",
+        views.comment_create,
+        name="comment_create",
+    ),
     path("campaigns/<slug:slug>/<str:kind>/<int:pk>/vote/", views.vote, name="vote"),
 ]

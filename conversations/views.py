@@ -15,17 +15,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conversations import queries, rules, services, stats
-from conversations.access import campaign_for_manager, campaign_for_viewer, idea_for_viewer
+from conversations.access import (
+    campaign_for_manager,
+    campaign_for_viewer,
+    idea_for_viewer,
+)
 from conversations.exceptions import Refused
 from conversations.forms import CampaignForm, CommentForm, IdeaForm
 from conversations.models import Campaign, Comment, Idea
 from voting.services import votes_by_voter
 
 
-def _refusal(request: HttpRequest, campaign: Campaign | None, error: Refused) -> HttpResponse:
+def _refusal(
+    request: HttpRequest, campaign: Campaign | None, error: Refused
+) -> HttpResponse:
     return render(
-        request, "conversations/refused.html",
-        {"campaign": campaign, "message": error.message}, status=error.status_code,
+        request,
+        "conversations/refused.html",
+        {"campaign": campaign, "message": error.message},
+        status=error.status_code,
     )
 
 
@@ -41,7 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "upcoming_campaigns": campaigns.scheduled(now).order_by("opens_at"),
         "closed_campaigns": campaigns.closed(now).order_by("-closes_at")[:20],
         "draft_campaigns": (
-            campaigns.drafts().order_by("-created_at") if rules.can_manage(request.user) else []
+            campaigns.drafts().order_by("-created_at")
+            if rules.can_manage(request.user)
+            else []
         ),
         "now": now,
     }
@@ -67,26 +77,33 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if theme_id not in {t.pk for t in themes}:
         theme_id = None
     ideas = queries.campaign_ideas(
-        campaign, request.user, theme_id=theme_id, sort=sort,
+        campaign,
+        request.user,
+        theme_id=theme_id,
+        sort=sort,
         seed=_random_seed(request) if sort == "random" else 1,
     )
     page = Paginator(ideas, settings.IDEAS_PER_PAGE).get_page(request.GET.get("page"))
     my_votes = votes_by_voter(request.user, Idea, [idea.pk for idea in page])
     for idea in page:
         idea.my_vote = my_votes.get(idea.pk, 0)
-    return render(request, "conversations/campaign_detail.html", {
-        "campaign": campaign,
-        "status": campaign.status(now),
-        "can_take_part": rules.can_take_part(request.user, campaign, now),
-        "can_manage": rules.can_manage(request.user, campaign),
-        "themes": themes,
-        "theme_id": theme_id,
-        "sort": sort,
-        "sorts": queries.SORTS,
-        "page": page,
-        "counts": stats.counts(campaign),
-        "now": now,
-    })
+    return render(
+        request,
+        "conversations/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "status": campaign.status(now),
+            "can_take_part": rules.can_take_part(request.user, campaign, now),
+            "can_manage": rules.can_manage(request.user, campaign),
+            "themes": themes,
+            "theme_id": theme_id,
+            "sort": sort,
+            "sorts": queries.SORTS,
+            "page": page,
+            "counts": stats.counts(campaign),
+            "now": now,
+        },
+    )
 
 
 def _int_or_none(value) -> int | None:
@@ -99,15 +116,20 @@ def _int_or_none(value) -> int | None:
 @login_required
 def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_viewer(request, slug)
-    now = timezone.now()
-    if not campaign.is_open(now):
-        return _refusal(request, campaign, services.CampaignNotOpen())
-    form = IdeaForm(request.POST or None, campaign=campaign,
-                    initial={"theme": _int_or_none(request.GET.get("theme"))})
+    try:
+        services.require_open(request.user, campaign, timezone.now())
+    except Refused as error:
+        return _refusal(request, campaign, error)
+    form = IdeaForm(
+        request.POST or None,
+        campaign=campaign,
+        initial={"theme": _int_or_none(request.GET.get("theme"))},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             idea = services.post_idea(
-                request.user, campaign,
+                request.user,
+                campaign,
                 theme=form.cleaned_data["theme"],
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
@@ -121,10 +143,16 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 return _refusal(request, campaign, error)
         else:
-            messages.success(request, _("Your idea has been posted. Thank you for speaking up."))
+            messages.success(
+                request, _("Your idea has been posted. Thank you for speaking up.")
+            )
             return redirect(idea.get_absolute_url())
-    return render(request, "conversations/idea_form.html", {"campaign": campaign, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "conversations/idea_form.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -142,14 +170,19 @@ def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpRespo
     for comment in all_comments:
         comment.my_vote = comment_votes.get(comment.pk, 0)
     idea.my_vote = votes_by_voter(request.user, Idea, [idea.pk]).get(idea.pk, 0)
-    return render(request, "conversations/idea_detail.html", {
-        "campaign": campaign,
-        "idea": idea,
-        "comments": comments,
-        "comment_form": comment_form,
-        "can_take_part": rules.can_take_part(request.user, campaign, now),
-        "status": campaign.status(now),
-    }, status=status)
+    return render(
+        request,
+        "conversations/idea_detail.html",
+        {
+            "campaign": campaign,
+            "idea": idea,
+            "comments": comments,
+            "comment_form": comment_form,
+            "can_take_part": rules.can_take_part(request.user, campaign, now),
+            "status": campaign.status(now),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -161,12 +194,17 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if form.is_valid():
         parent = None
         if form.cleaned_data.get("parent"):
-            parent = Comment.objects.filter(idea=idea, pk=form.cleaned_data["parent"]).first()
+            parent = Comment.objects.filter(
+                idea=idea, pk=form.cleaned_data["parent"]
+            ).first()
             if parent is None:
                 raise Http404(_("The comment you replied to no longer exists."))
         try:
             comment = services.post_comment(
-                request.user, idea, body=form.cleaned_data["body"], parent=parent,
+                request.user,
+                idea,
+                body=form.cleaned_data["body"],
+                parent=parent,
                 anonymous=form.cleaned_data.get("anonymous", False),
             )
         except ValidationError as error:
@@ -195,8 +233,11 @@ def vote(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     if kind == "idea":
         target = idea_for_viewer(request, campaign, pk)
     elif kind == "comment":
-        target = Comment.objects.filter(pk=pk, idea__campaign=campaign).select_related(
-            "idea__campaign").first()
+        target = (
+            Comment.objects.filter(pk=pk, idea__campaign=campaign)
+            .select_related("idea__campaign")
+            .first()
+        )
         if target is None:
             raise Http404(_("This comment does not exist, or has been removed."))
     else:
@@ -205,7 +246,9 @@ def vote(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
     if value is None:
         if wants_json:
-            return JsonResponse({"error": _("Choose support or don't support.")}, status=400)
+            return JsonResponse(
+                {"error": _("Choose support or don't support.")}, status=400
+            )
         messages.error(request, _("Choose support or don't support."))
         return redirect(_back(request, campaign))
     try:
@@ -215,14 +258,21 @@ def vote(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
             return JsonResponse({"error": str(error.message)}, status=error.status_code)
         return _refusal(request, campaign, error)
     if wants_json:
-        return JsonResponse({"value": result.value, "support": result.support,
-                             "dont_support": result.dont_support})
+        return JsonResponse(
+            {
+                "value": result.value,
+                "support": result.support,
+                "dont_support": result.dont_support,
+            }
+        )
     return redirect(_back(request, campaign))
 
 
 def _back(request: HttpRequest, campaign: Campaign) -> str:
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return campaign.get_absolute_url()
 
@@ -235,15 +285,24 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         campaign = services.create_campaign(
-            request.user, title=data["title"], introduction=data["introduction"],
-            themes=data["themes"], opens_at=data["opens_at"], closes_at=data["closes_at"],
-            publish=data["is_published"], allow_anonymous=data["allow_anonymous"],
+            request.user,
+            title=data["title"],
+            introduction=data["introduction"],
+            themes=data["themes"],
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            publish=data["is_published"],
+            allow_anonymous=data["allow_anonymous"],
             audience_teams=data["audience_teams"],
         )
         messages.success(request, _("Campaign created."))
         return redirect(campaign)
-    return render(request, "conversations/campaign_form.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "conversations/campaign_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -253,10 +312,16 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.update_campaign(
-            campaign, request.user, themes=data.pop("themes"),
+            campaign,
+            request.user,
+            themes=data.pop("themes"),
             **{k: v for k, v in data.items()},
         )
         messages.success(request, _("Campaign saved."))
         return redirect(campaign)
-    return render(request, "conversations/campaign_form.html", {"form": form, "campaign": campaign},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "conversations/campaign_form.html",
+        {"form": form, "campaign": campaign},
+        status=400 if form.errors else 200,
+    )

@@ -12,13 +12,22 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts import roles as role_groups
 from accounts.models import StaffMember, Team, TeamMembership
-from conversations.models import Campaign, Comment, Idea, Participation, Theme, Visibility
+from conversations.models import (
+    Campaign,
+    Comment,
+    Idea,
+    Participation,
+    Theme,
+    Visibility,
+)
 from conversations.sanitise import sanitise
 
 PASSWORD = "Correct-Horse-Battery-9"
@@ -47,21 +56,30 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Settings for the whole run, in place before session fixtures such as live_server
+    build their request handlers (middleware reads some settings only once)."""
+    with override_settings(
+        # Pages are rendered without collectstatic, so the manifest storage (the
+        # production default) would fail on every {% static %} tag.
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # DATABASE_URL switches on the production security settings; the test client and
+        # live_server speak plain HTTP, so do not bounce every request to https.
+        SECURE_SSL_REDIRECT=False,
+        # A fast hasher: the suite creates hundreds of staff members.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # Pages are rendered without running collectstatic first, so the manifest storage
-    # (the production default) would fail on every {% static %} tag.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # DATABASE_URL switches on the production security settings; the test client speaks
-    # plain HTTP, so do not bounce every request to https.
-    settings.SECURE_SSL_REDIRECT = False
+def _posting_limit(settings):
+    """Factories and journeys post a lot; tests of the limit set their own."""
     settings.POSTING_RATE_LIMIT = 1000
-    # A fast hasher: the suite creates hundreds of staff members.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return settings
 
 
 @pytest.fixture

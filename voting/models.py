@@ -16,8 +16,12 @@ class Vote(models.Model):
         SUPPORT = 1, _("Support")
         DONT_SUPPORT = -1, _("Don't support")
 
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+"
+    )
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
     value = models.SmallIntegerField(choices=Value.choices)
@@ -27,20 +31,27 @@ class Vote(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["voter", "target_type", "target_id"], name="one_vote_per_person_and_target"
+                fields=["voter", "target_type", "target_id"],
+                name="one_vote_per_person_and_target",
             ),
-            models.CheckConstraint(condition=models.Q(value__in=[1, -1]), name="vote_is_plus_or_minus_one"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=[1, -1]), name="vote_is_plus_or_minus_one"
+            ),
         ]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.voter_id} {self.value:+d} on {self.target_type_id}:{self.target_id}"
+        return (
+            f"{self.voter_id} {self.value:+d} on {self.target_type_id}:{self.target_id}"
+        )
 
 
 class Tally(models.Model):
     """Counts for one target. Only ``voting.services`` writes it, in the vote's transaction."""
 
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+"
+    )
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
     support = models.PositiveIntegerField(default=0)
@@ -49,7 +60,9 @@ class Tally(models.Model):
     class Meta:
         verbose_name_plural = "tallies"
         constraints = [
-            models.UniqueConstraint(fields=["target_type", "target_id"], name="one_tally_per_target")
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"], name="one_tally_per_target"
+            )
         ]
 
     def __str__(self) -> str:

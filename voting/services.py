@@ -48,7 +48,12 @@ def cast_vote(voter, target: models.Model, value: int) -> VoteResult:
 
 
 @transaction.atomic
-def _cast_vote_once(voter, target_type: ContentType, target_id: int, value: int) -> VoteResult:
+def _cast_vote_once(
+    voter, target_type: ContentType, target_id: int, value: int
+) -> VoteResult:
+    # One person's votes are applied one at a time (several tabs, double taps): lock
+    # their row first, since SELECT ... FOR UPDATE cannot lock a vote row not yet there.
+    voter._meta.model._default_manager.select_for_update().filter(pk=voter.pk).first()
     existing = (
         Vote.objects.select_for_update()
         .filter(voter=voter, target_type=target_type, target_id=target_id)
@@ -57,7 +62,9 @@ def _cast_vote_once(voter, target_type: ContentType, target_id: int, value: int)
     previous = existing.value if existing else TAKE_BACK
     if previous != value:
         if existing is None:
-            Vote.objects.create(voter=voter, target_type=target_type, target_id=target_id, value=value)
+            Vote.objects.create(
+                voter=voter, target_type=target_type, target_id=target_id, value=value
+            )
         elif value == TAKE_BACK:
             existing.delete()
         else:
@@ -94,11 +101,13 @@ def votes_by_voter(voter, model: type[models.Model], target_ids) -> dict[int, in
 def recount_tally(target: models.Model) -> Tally:
     """Rebuild a tally from its vote rows (repair tool; normal voting never needs it)."""
     target_type = ContentType.objects.get_for_model(target)
-    counts = Vote.objects.filter(target_type=target_type, target_id=target.pk).aggregate(
-        support=Count("pk", filter=Q(value=1)), dont_support=Count("pk", filter=Q(value=-1))
+    counts = Vote.objects.filter(
+        target_type=target_type, target_id=target.pk
+    ).aggregate(
+        support=Count("pk", filter=Q(value=1)),
+        dont_support=Count("pk", filter=Q(value=-1)),
     )
     tally, _ = Tally.objects.update_or_create(
         target_type=target_type, target_id=target.pk, defaults=counts
     )
     return tally
-

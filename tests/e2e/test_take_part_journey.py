@@ -18,7 +18,9 @@ PASSWORD = "a-long-demo-password-1"
 
 
 def _staff(email: str, *, manager: bool = False) -> StaffMember:
-    person = StaffMember.objects.create_user(email, PASSWORD, profile_completed_at=timezone.now())
+    person = StaffMember.objects.create_user(
+        email, PASSWORD, profile_completed_at=timezone.now()
+    )
     EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
     if manager:
         person.groups.add(ensure_roles()[ENGAGEMENT_MANAGER])
@@ -58,7 +60,9 @@ def test_staff_member_signs_in_posts_comments_and_votes(page, live_server, campa
 
     # A mistake first: no title. The form says what to fix and keeps what was typed.
     page.get_by_label("Theme").select_option(label="Health and wellbeing")
-    page.get_by_label("Your idea").fill("Quiet rooms on every ward for ten-minute breaks.")
+    page.get_by_label("Your idea").fill(
+        "Quiet rooms on every ward for ten-minute breaks."
+    )
     page.get_by_role("button", name="Post idea").click()
     page.get_by_role("alert").get_by_text("Enter a title for your idea.").wait_for()
     assert page.get_by_label("Your idea").input_value() == (
@@ -85,15 +89,24 @@ def test_staff_member_signs_in_posts_comments_and_votes(page, live_server, campa
     idea_votes.locator('[data-count="support"]').filter(has_text="1").wait_for()
     assert support.get_attribute("aria-pressed") == "true"
     page.reload()
-    assert page.locator(f'[data-vote-target="idea-{idea.pk}"] [data-count="support"]').inner_text() == "1"
+    assert (
+        page.locator(
+            f'[data-vote-target="idea-{idea.pk}"] [data-count="support"]'
+        ).inner_text()
+        == "1"
+    )
     # Changing the vote moves it; it never counts twice.
     page.locator(f'[data-vote-target="idea-{idea.pk}"]').get_by_role(
-        "button", name="Don't support").click()
-    page.locator(f'[data-vote-target="idea-{idea.pk}"] [data-count="dont_support"]').filter(
-        has_text="1").wait_for()
+        "button", name="Don't support"
+    ).click()
+    page.locator(
+        f'[data-vote-target="idea-{idea.pk}"] [data-count="dont_support"]'
+    ).filter(has_text="1").wait_for()
     tally = Tally.objects.get(target_id=idea.pk, target_type__model="idea")
     assert (tally.support, tally.dont_support) == (0, 1)
-    assert Vote.objects.filter(target_id=idea.pk, target_type__model="idea").count() == 1
+    assert (
+        Vote.objects.filter(target_id=idea.pk, target_type__model="idea").count() == 1
+    )
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "idea-phone.png"), full_page=True)
@@ -108,8 +121,14 @@ def test_staff_member_signs_in_posts_comments_and_votes(page, live_server, campa
 def test_colleague_never_sees_who_posted_anonymously(page, live_server, campaign):
     author = _staff("alex.morgan@nhs.net")
     _staff("sam.patel@nhs.net")
-    services.post_idea(author, campaign, theme=campaign.themes.first(), title="Speak-up idea",
-                       body="Managers do not always listen.", anonymous=True)
+    services.post_idea(
+        author,
+        campaign,
+        theme=campaign.themes.first(),
+        title="Speak-up idea",
+        body="Managers do not always listen.",
+        anonymous=True,
+    )
     _sign_in(page, live_server.url, "sam.patel@nhs.net")
     page.goto(live_server.url + campaign.get_absolute_url())
     card_text = page.locator(".sv-idea").first.inner_text()
@@ -119,8 +138,13 @@ def test_colleague_never_sees_who_posted_anonymously(page, live_server, campaign
 
 def test_closed_campaign_is_readable_but_refuses_votes(page, live_server, campaign):
     author = _staff("alex.morgan@nhs.net")
-    idea = services.post_idea(author, campaign, theme=campaign.themes.first(), title="Old idea",
-                              body="Still worth reading.")
+    idea = services.post_idea(
+        author,
+        campaign,
+        theme=campaign.themes.first(),
+        title="Old idea",
+        body="Still worth reading.",
+    )
     campaign.closes_at = timezone.now() - timedelta(minutes=1)
     campaign.opens_at = campaign.closes_at - timedelta(days=20)
     campaign.save()

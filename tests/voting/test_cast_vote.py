@@ -177,9 +177,7 @@ def test_votes_by_voter_runs_one_query(idea, staff, django_assert_num_queries):
         votes_by_voter(staff, Idea, [idea.pk, idea.pk + 1, idea.pk + 2])
 
 
-def test_a_second_vote_row_for_the_same_person_and_target_is_refused_by_the_database(
-    idea, staff
-):
+def test_a_second_vote_row_for_the_same_person_and_target_is_refused_by_the_database(idea, staff):
     target_type = ContentType.objects.get_for_model(idea)
     Vote.objects.create(voter=staff, target_type=target_type, target_id=idea.pk, value=1)
 

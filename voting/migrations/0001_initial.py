@@ -6,43 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tally',
+            name="Tally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_id', models.PositiveBigIntegerField()),
-                ('support', models.PositiveIntegerField(default=0)),
-                ('dont_support', models.PositiveIntegerField(default=0)),
-                ('target_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("target_id", models.PositiveBigIntegerField()),
+                ("support", models.PositiveIntegerField(default=0)),
+                ("dont_support", models.PositiveIntegerField(default=0)),
+                (
+                    "target_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'tallies',
-                'constraints': [models.UniqueConstraint(fields=('target_type', 'target_id'), name='one_tally_per_target')],
+                "verbose_name_plural": "tallies",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("target_type", "target_id"), name="one_tally_per_target"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_id', models.PositiveBigIntegerField()),
-                ('value', models.SmallIntegerField(choices=[(1, 'Support'), (-1, "Don't support")])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('target_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('voter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("target_id", models.PositiveBigIntegerField()),
+                (
+                    "value",
+                    models.SmallIntegerField(
+                        choices=[(1, "Support"), (-1, "Don't support")]
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "target_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "voter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='voting_vote_target__923b27_idx')],
-                'constraints': [models.UniqueConstraint(fields=('voter', 'target_type', 'target_id'), name='one_vote_per_person_and_target'), models.CheckConstraint(condition=models.Q(('value__in', [1, -1])), name='vote_is_plus_or_minus_one')],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id"],
+                        name="voting_vote_target__923b27_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("voter", "target_type", "target_id"),
+                        name="one_vote_per_person_and_target",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("value__in", [1, -1])),
+                        name="vote_is_plus_or_minus_one",
+                    ),
+                ],
             },
         ),
     ]

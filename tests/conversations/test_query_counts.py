@@ -1,0 +1,178 @@
+"""The hot pages run the same number of queries however busy a campaign gets."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from voting.services import cast_vote
+
+pytestmark = pytest.mark.django_db
+
+# Generous ceilings, so a page that grows a query per row fails loudly even if the
+# "same count for small and large" comparison were somehow fooled.
+CAMPAIGN_PAGE_MAX = 16
+IDEA_PAGE_MAX = 16
+HOME_PAGE_MAX = 12
+
+
+def queries_for(client, url: str) -> int:
+    cache.clear()  # counts are cached; measure the uncached (worst) case each time
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.fixture
+def viewer_client(client, make_staff):
+    client.force_login(make_staff())
+    return client
+
+
+def busy_campaign(
+    make_campaign,
+    make_idea,
+    make_comment,
+    make_staff,
+    *,
+    ideas: int,
+    viewer=None,
+    **campaign_options,
+):
+    campaign = make_campaign("open", **campaign_options)
+    voters = [make_staff() for _ in range(3)]
+    themes = list(campaign.themes.all())
+    made = []
+    for n in range(ideas):
+        idea = make_idea(
+            campaign,
+            theme=themes[n % len(themes)],
+            anonymous=n % 3 == 0 and campaign.allow_anonymous,
+        )
+        made.append(idea)
+        if n % 2 == 0:
+            make_comment(idea)
+        for i, voter in enumerate(voters[: n % 4]):
+            cast_vote(voter, idea, 1 if i % 2 == 0 else -1)
+        if viewer is not None and n % 3 == 0:
+            cast_vote(viewer, idea, 1)
+    return campaign, made
+
+
+@pytest.mark.parametrize("sort", ["newest", "supported", "discussed", "random"])
+def test_campaign_page_runs_a_fixed_number_of_queries(
+    client, make_staff, make_campaign, make_idea, make_comment, sort
+):
+    viewer = make_staff()
+    client.force_login(viewer)
+    small, _ = busy_campaign(
+        make_campaign,
+        make_idea,
+        make_comment,
+        make_staff,
+        ideas=5,
+        viewer=viewer,
+        allow_anonymous=True,
+    )
+    large, _ = busy_campaign(
+        make_campaign,
+        make_idea,
+        make_comment,
+        make_staff,
+        ideas=60,
+        viewer=viewer,
+        allow_anonymous=True,
+    )
+
+    def url(campaign):
+        return reverse("conversations:campaign", args=[campaign.slug]) + f"?sort={sort}"
+
+    queries_for(client, url(small))  # warm the session, permission and content-type caches
+    few = queries_for(client, url(small))
+    many = queries_for(client, url(large))
+    page_two = queries_for(client, url(large) + "&page=2")
+
+    assert few == many == page_two
+    assert many <= CAMPAIGN_PAGE_MAX
+
+
+def test_campaign_page_for_a_team_campaign_runs_a_fixed_number_of_queries(
+    client, make_staff, make_team, make_campaign, make_idea, make_comment
+):
+    ward = make_team()
+    viewer = make_staff(teams=[ward])
+    client.force_login(viewer)
+    small, _ = busy_campaign(
+        make_campaign,
+        make_idea,
+        make_comment,
+        make_staff,
+        ideas=5,
+        viewer=viewer,
+        audience_teams=[ward],
+    )
+    large, _ = busy_campaign(
+        make_campaign,
+        make_idea,
+        make_comment,
+        make_staff,
+        ideas=60,
+        viewer=viewer,
+        audience_teams=[ward],
+    )
+
+    queries_for(client, small.get_absolute_url())
+    assert queries_for(client, small.get_absolute_url()) == queries_for(
+        client, large.get_absolute_url()
+    )
+
+
+def test_idea_page_runs_a_fixed_number_of_queries(
+    client, make_staff, make_campaign, make_idea, make_comment
+):
+    viewer = make_staff()
+    client.force_login(viewer)
+    campaign = make_campaign("open", allow_anonymous=True)
+    quiet = make_idea(campaign)
+    make_comment(quiet)
+    busy = make_idea(campaign, anonymous=True)
+    voters = [make_staff() for _ in range(4)]
+    for n in range(20):
+        top = make_comment(busy, anonymous=n % 4 == 0)
+        reply = make_comment(busy, parent=top, author=voters[n % 4])
+        cast_vote(voters[n % 4], top, 1)
+        cast_vote(voters[(n + 1) % 4], reply, -1)
+        if n % 2:
+            cast_vote(viewer, top, 1)
+    for voter in voters:
+        cast_vote(voter, busy, 1)
+    cast_vote(viewer, busy, -1)
+
+    def url(idea):
+        return reverse("conversations:idea", args=[campaign.slug, idea.pk])
+
+    queries_for(client, url(quiet))
+    few = queries_for(client, url(quiet))
+    many = queries_for(client, url(busy))
+
+    assert few == many
+    assert many <= IDEA_PAGE_MAX
+
+
+def test_home_page_runs_a_fixed_number_of_queries(client, make_staff, make_campaign, make_idea):
+    viewer = make_staff()
+    client.force_login(viewer)
+    make_idea(make_campaign("open"))
+    make_campaign("scheduled")
+    make_campaign("closed")
+    queries_for(client, reverse("home"))
+    few = queries_for(client, reverse("home"))
+    for status in ["open", "scheduled", "closed"] * 4:
+        make_idea(make_campaign(status))
+
+    many = queries_for(client, reverse("home"))
+
+    assert few == many
+    assert many <= HOME_PAGE_MAX
