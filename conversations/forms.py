@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
-from conversations.models import Campaign, Theme
+from conversations.models import AuditEntry, Campaign, Idea, Theme
 from conversations.services import BODY_MAX, COMMENT_MAX, TITLE_MAX
 
 
@@ -167,3 +167,24 @@ class CampaignForm(forms.ModelForm):
         ):
             self.add_error("closes_at", _("The closing time must be in the future."))
         return cleaned
+
+
+class IdeaStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Idea.Status.choices)
+    note = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to everyone, e.g. why an idea was not taken forward."),
+    )
+
+
+class HideIdeaForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=AuditEntry.Reason.choices)
+    note = forms.CharField(
+        label=_("Note for the audit log"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

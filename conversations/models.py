@@ -293,3 +293,49 @@ class CampaignEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}#{self.seq} {self.type}"
+
+
+class AuditEntry(models.Model):
+    """An append-only record of a moderation action: who, when, why, and what it was."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Hidden")
+        RESTORE = "restore", _("Restored")
+        STATUS = "status", _("Status changed")
+
+    class Reason(models.TextChoices):
+        OFFENSIVE = "offensive", _("Offensive or abusive")
+        PERSONAL_ATTACK = "personal_attack", _("A personal attack")
+        IDENTIFIES = "identifies", _("Identifies a patient or colleague")
+        SPAM = "spam", _("Spam or off topic")
+        OTHER = "other", _("Other")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="audit"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    idea = models.ForeignKey(
+        Idea, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    note = models.TextField(blank=True)
+    prior_state = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are append-only")

@@ -27,7 +27,12 @@ def _with_tallies(queryset: QuerySet) -> QuerySet:
 
 
 def _seen_by(viewer) -> Q:
-    """Visible posts, plus the viewer's own posts waiting for a moderator."""
+    """Visible posts, plus the viewer's own posts waiting for a moderator; moderators
+    also see what is held or hidden, so they can restore it."""
+    if viewer.is_authenticated and (
+        viewer.is_moderator or viewer.is_engagement_manager
+    ):
+        return Q()
     visible = Q(visibility=Visibility.VISIBLE)
     if viewer.is_authenticated:
         visible |= Q(visibility=Visibility.HELD, author=viewer)

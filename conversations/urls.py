@@ -14,5 +14,10 @@ urlpatterns = [
         views.comment_create,
         name="comment_create",
     ),
+    path(
+        "campaigns/<slug:slug>/ideas/<int:pk>/moderate/",
+        views.idea_moderate,
+        name="idea_moderate",
+    ),
     path("campaigns/<slug:slug>/<str:kind>/<int:pk>/vote/", views.vote, name="vote"),
 ]

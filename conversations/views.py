@@ -14,14 +14,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import queries, rules, services, stats
+from conversations import moderation, queries, rules, services, stats
 from conversations.access import (
     campaign_for_manager,
     campaign_for_viewer,
     idea_for_viewer,
 )
 from conversations.exceptions import Refused
-from conversations.forms import CampaignForm, CommentForm, IdeaForm
+from conversations.forms import (
+    CampaignForm,
+    CommentForm,
+    HideIdeaForm,
+    IdeaForm,
+    IdeaStatusForm,
+)
 from conversations.models import Campaign, Comment, Idea
 from voting.services import votes_by_voter
 
@@ -325,3 +331,32 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "campaign": campaign},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def idea_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A moderator sets an idea's status, hides it or restores it."""
+    campaign = campaign_for_viewer(request, slug)
+    idea = idea_for_viewer(request, campaign, pk)
+    if not rules.can_moderate(request.user, campaign):
+        raise PermissionDenied(_("Only moderators can do that."))
+    action = request.POST.get("action")
+    if action == "status":
+        form = IdeaStatusForm(request.POST, prefix="status")
+        if form.is_valid():
+            moderation.set_idea_status(request.user, idea, **form.cleaned_data)
+            messages.success(request, _("Status updated."))
+    elif action == "hide":
+        form = HideIdeaForm(request.POST, prefix="hide")
+        if form.is_valid():
+            moderation.hide_idea(request.user, idea, **form.cleaned_data)
+            messages.success(
+                request, _("The idea is hidden from everyone but moderators.")
+            )
+    elif action == "restore":
+        moderation.restore_idea(request.user, idea, note=request.POST.get("note", ""))
+        messages.success(request, _("The idea is visible again."))
+    else:
+        raise Http404()
+    return redirect(idea.get_absolute_url())

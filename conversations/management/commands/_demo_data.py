@@ -129,19 +129,39 @@ TEAMS = [
         "Adult Community Services",
         "Moorfield Community Hospital",
     ),
-    ("North Locality District Nursing", "Adult Community Services", "Kingsbridge Health Centre"),
+    (
+        "North Locality District Nursing",
+        "Adult Community Services",
+        "Kingsbridge Health Centre",
+    ),
     ("South Locality District Nursing", "Adult Community Services", "Elm Park Clinic"),
-    ("East Locality Community Therapy", "Adult Community Services", "Riverside Hospital"),
+    (
+        "East Locality Community Therapy",
+        "Adult Community Services",
+        "Riverside Hospital",
+    ),
     ("West Locality Health Visiting", "Children and Families", "Elm Park Clinic"),
     (
         "School Nursing, Kingsbridge and the Vale",
         "Children and Families",
         "Kingsbridge Health Centre",
     ),
-    ("Community Mental Health Team, Kingsbridge", "Mental Health", "Kingsbridge Health Centre"),
-    ("Crisis Resolution and Home Treatment", "Mental Health", "Moorfield Community Hospital"),
+    (
+        "Community Mental Health Team, Kingsbridge",
+        "Mental Health",
+        "Kingsbridge Health Centre",
+    ),
+    (
+        "Crisis Resolution and Home Treatment",
+        "Mental Health",
+        "Moorfield Community Hospital",
+    ),
     ("Podiatry Service", "Specialist Services", "Elm Park Clinic"),
-    ("Estates and Facilities, Riverside Hospital", "Corporate Services", "Riverside Hospital"),
+    (
+        "Estates and Facilities, Riverside Hospital",
+        "Corporate Services",
+        "Riverside Hospital",
+    ),
     ("Finance and Payroll", "Corporate Services", "Hartwell House"),
 ]
 TEAM_SITES = {name: site for name, _, site in TEAMS}
@@ -679,7 +699,11 @@ OPEN_TOPICS: dict[str, list[Topic]] = {
     ],
     "Flexible working": [
         Topic(
-            ("Fairer rotas", "Rotas published six weeks ahead", "Fair share of weekends on {team}"),
+            (
+                "Fairer rotas",
+                "Rotas published six weeks ahead",
+                "Fair share of weekends on {team}",
+            ),
             (
                 "The rota comes out two weeks before and the same people always get the weekends.",
                 "Requests seem to be granted to some people and not others.",
@@ -699,7 +723,9 @@ OPEN_TOPICS: dict[str, list[Topic]] = {
         ),
         Topic(
             ("Self-rostering pilot on {team}", "Let teams try self-rostering"),
-            ("We have no say over our shifts, even when colleagues are happy to swap.",),
+            (
+                "We have no say over our shifts, even when colleagues are happy to swap.",
+            ),
             (
                 "Pilot self-rostering on a couple of wards, with clear rules on cover.",
                 "Let staff swap shifts in the e-rostering app without a manager's sign-off.",
@@ -782,7 +808,10 @@ OPEN_TOPICS: dict[str, list[Topic]] = {
             ),
         ),
         Topic(
-            ("Laptops that work in patients' homes", "Mobile signal in the rural patches"),
+            (
+                "Laptops that work in patients' homes",
+                "Mobile signal in the rural patches",
+            ),
             (
                 "The laptop can't connect in half the villages in the north of the county, so we "
                 "write notes twice.",
@@ -821,7 +850,10 @@ OPEN_TOPICS: dict[str, list[Topic]] = {
             ),
         ),
         Topic(
-            ("Enough working equipment on {team}", "Stop hunting for equipment every shift"),
+            (
+                "Enough working equipment on {team}",
+                "Stop hunting for equipment every shift",
+            ),
             (
                 "We spend the start of every shift hunting for a working blood pressure machine.",
                 "Broken equipment sits in the sluice for weeks.",
@@ -859,7 +891,9 @@ CLOSED_TOPICS: dict[str, list[Topic]] = {
         Topic(
             ("Team values sessions", "Agree what our values mean on {team}"),
             ("Our values are on posters but nobody talks about them.",),
-            ("A short session in each team to agree what the values look like day to day.",),
+            (
+                "A short session in each team to agree what the values look like day to day.",
+            ),
             ("We did this and wrote our own team promises. It helped.",),
         ),
     ],
@@ -867,13 +901,19 @@ CLOSED_TOPICS: dict[str, list[Topic]] = {
     "Our leadership promise": [
         OPEN_TOPICS["Leadership and behaviours"][0],
         Topic(
-            ("A leadership promise staff can hold managers to", "Managers who listen first"),
+            (
+                "A leadership promise staff can hold managers to",
+                "Managers who listen first",
+            ),
             ("Leadership behaviours vary hugely from one manager to the next.",),
             (
                 "A short promise from every leader: listen, explain decisions, say thank you, "
                 "and back staff who speak up.",
             ),
-            ("Only if it's in their appraisal too.", "Keep it short enough to remember."),
+            (
+                "Only if it's in their appraisal too.",
+                "Keep it short enough to remember.",
+            ),
         ),
     ],
     "Recognition": [OPEN_TOPICS["Leadership and behaviours"][1]],

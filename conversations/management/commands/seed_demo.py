@@ -31,7 +31,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import roles
-from accounts.models import Band, Directorate, StaffGroup, StaffMember, Team, TeamMembership
+from accounts.models import (
+    Band,
+    Directorate,
+    StaffGroup,
+    StaffMember,
+    Team,
+    TeamMembership,
+)
 from conversations import services, stats
 from conversations.management.commands._demo_data import (
     BANDS,
@@ -137,7 +144,12 @@ SIGN_INS = [
         roles.TEAM_LEAD,
     ),
     SignIn(
-        "Administrator", "admin", "Site", "Administrator", group=roles.ADMINISTRATOR, superuser=True
+        "Administrator",
+        "admin",
+        "Site",
+        "Administrator",
+        group=roles.ADMINISTRATOR,
+        superuser=True,
     ),
 ]
 
@@ -207,7 +219,9 @@ def _pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _between(rng: random.Random, start: datetime, end: datetime, skew: float = 1.0) -> datetime:
+def _between(
+    rng: random.Random, start: datetime, end: datetime, skew: float = 1.0
+) -> datetime:
     """A time in [start, end]; skew > 1 leans towards the start, as activity does."""
     return start + (end - start) * (rng.random() ** skew)
 
@@ -223,7 +237,9 @@ def _own_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
     saved = []
     for model in model_classes:
         for field in model._meta.concrete_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            if getattr(field, "auto_now", False) or getattr(
+                field, "auto_now_add", False
+            ):
                 saved.append((field, field.auto_now, field.auto_now_add))
                 field.auto_now = field.auto_now_add = False
     try:
@@ -257,7 +273,8 @@ class _Text:
         c = self.rng.choice
         title = self._fill(c(topic.titles), team)
         body = self._fill(
-            self._join(c(OPENERS), c(topic.problems), c(topic.suggestions), c(CLOSERS)), team
+            self._join(c(OPENERS), c(topic.problems), c(topic.suggestions), c(CLOSERS)),
+            team,
         )
         return self.clean(title, markup=False), self.clean(body)
 
@@ -310,7 +327,11 @@ def _plan_people() -> list[_Person]:
         directorate = _pick(rng, DIRECTORATES)
         group = _pick(rng, GROUPS_BY_DIRECTORATE[directorate])
         band = _pick(rng, BANDS_BY_GROUP[group])
-        team = rng.choice(teams_by_directorate[directorate]) if rng.random() < 0.85 else None
+        team = (
+            rng.choice(teams_by_directorate[directorate])
+            if rng.random() < 0.85
+            else None
+        )
         roll = rng.random()
         person = _Person(
             _email(local),
@@ -335,7 +356,9 @@ def _plan_people() -> list[_Person]:
     for team, _, _ in TEAMS:
         if team in led:
             continue
-        members = [p for p in people if p.team == team and p.band and p.band != "Medical"]
+        members = [
+            p for p in people if p.team == team and p.band and p.band != "Medical"
+        ]
         if members:
             max(
                 members, key=lambda p: band_order.index(p.band)
@@ -395,9 +418,14 @@ class Command(BaseCommand):
 
     def _ensure_choices(self) -> dict[str, dict[str, models.Model]]:
         found: dict[str, dict[str, models.Model]] = {}
-        for model, headcounts in ((Directorate, DIRECTORATES), (StaffGroup, STAFF_GROUPS)):
+        for model, headcounts in (
+            (Directorate, DIRECTORATES),
+            (StaffGroup, STAFF_GROUPS),
+        ):
             found[model.__name__] = {
-                name: model.objects.get_or_create(name=name, defaults={"headcount": n})[0]
+                name: model.objects.get_or_create(name=name, defaults={"headcount": n})[
+                    0
+                ]
                 for name, n in headcounts.items()
             }
         found["Band"] = {
@@ -410,11 +438,15 @@ class Command(BaseCommand):
 
     def _ensure_teams(self) -> dict[str, Team]:
         return {
-            name: Team.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+            name: Team.objects.get_or_create(
+                name=name, defaults={"slug": slugify(name)}
+            )[0]
             for name, _, _ in TEAMS
         }
 
-    def _ensure_people(self, choices, teams: dict[str, Team], groups: dict[str, Group]) -> int:
+    def _ensure_people(
+        self, choices, teams: dict[str, Team], groups: dict[str, Group]
+    ) -> int:
         planned = [
             _Person(
                 _email(s.local_part),
@@ -430,9 +462,9 @@ class Command(BaseCommand):
             for s in SIGN_INS
         ] + _plan_people()
         existing = set(
-            StaffMember.objects.filter(email__in=[p.email for p in planned]).values_list(
-                "email", flat=True
-            )
+            StaffMember.objects.filter(
+                email__in=[p.email for p in planned]
+            ).values_list("email", flat=True)
         )
         new = [
             StaffMember(
@@ -451,9 +483,9 @@ class Command(BaseCommand):
         ]
         StaffMember.objects.bulk_create(new, batch_size=BATCH_SIZE)
         ids = dict(
-            StaffMember.objects.filter(email__in=[p.email for p in planned]).values_list(
-                "email", "pk"
-            )
+            StaffMember.objects.filter(
+                email__in=[p.email for p in planned]
+            ).values_list("email", "pk")
         )
 
         for sign_in in SIGN_INS:
@@ -466,7 +498,9 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             if sign_in.group:
                 user.groups.add(groups[sign_in.group])
-        lead_ids = [ids[p.email] for p in planned if p.team_role == TeamMembership.Role.LEAD]
+        lead_ids = [
+            ids[p.email] for p in planned if p.team_role == TeamMembership.Role.LEAD
+        ]
         groups[roles.TEAM_LEAD].user_set.add(*lead_ids)
 
         # Email verification is mandatory: without a verified primary address nobody signs in.
@@ -476,10 +510,14 @@ class Command(BaseCommand):
                 primary=False
             )
             EmailAddress.objects.update_or_create(
-                user_id=ids[email], email=email, defaults={"verified": True, "primary": True}
+                user_id=ids[email],
+                email=email,
+                defaults={"verified": True, "primary": True},
             )
         with_address = set(
-            EmailAddress.objects.filter(user_id__in=ids.values()).values_list("user_id", flat=True)
+            EmailAddress.objects.filter(user_id__in=ids.values()).values_list(
+                "user_id", flat=True
+            )
         )
         EmailAddress.objects.bulk_create(
             [
@@ -497,7 +535,9 @@ class Command(BaseCommand):
         )
         TeamMembership.objects.bulk_create(
             [
-                TeamMembership(team=teams[p.team], staff_member_id=ids[p.email], role=p.team_role)
+                TeamMembership(
+                    team=teams[p.team], staff_member_id=ids[p.email], role=p.team_role
+                )
                 for p in planned
                 if p.team and (teams[p.team].pk, ids[p.email]) not in members
             ],
@@ -560,7 +600,9 @@ class Command(BaseCommand):
             bench_votes = Vote.objects.filter(
                 target_type=idea_type, target_id__in=bench_ideas.values("pk")
             ).count()
-            bench_note = f"; benchmark: {bench_ideas.count():,} ideas, {bench_votes:,} votes"
+            bench_note = (
+                f"; benchmark: {bench_ideas.count():,} ideas, {bench_votes:,} votes"
+            )
         self.stdout.write(
             f"Demo organisation ready (added {added['staff']:,} staff, "
             f"{added['campaigns']} campaigns): "
@@ -596,7 +638,9 @@ class _CampaignContent:
         self.by_email = dict(staff.values_list("email", "pk"))
         named = {_email(s.local_part) for s in SIGN_INS}
         # Named sign-ins are left room to take part themselves; two members get a few posts.
-        self.crowd = sorted(pk for email, pk in self.by_email.items() if email not in named)
+        self.crowd = sorted(
+            pk for email, pk in self.by_email.items() if email not in named
+        )
         self.first_seen: dict[int, datetime] = {}
 
     def _team(self, person_id: int) -> str:
@@ -616,7 +660,9 @@ class _CampaignContent:
         with _own_timestamps(Participation):
             Participation.objects.bulk_create(
                 [
-                    Participation(campaign=self.campaign, staff_member_id=pk, first_at=at)
+                    Participation(
+                        campaign=self.campaign, staff_member_id=pk, first_at=at
+                    )
                     for pk, at in self.first_seen.items()
                 ],
                 batch_size=BATCH_SIZE,
@@ -638,9 +684,17 @@ class _CampaignContent:
             topic = rng.choice(self.plan.topics[theme])
             plans.append((author, theme, topic, self._anonymous(0.15)))
         if self.plan.closes_in_days > 0:
-            alex, sam = self.by_email[_email("alex.morgan")], self.by_email[_email("sam.patel")]
+            alex, sam = (
+                self.by_email[_email("alex.morgan")],
+                self.by_email[_email("sam.patel")],
+            )
             plans += [
-                (alex, "Health and wellbeing", OPEN_TOPICS["Health and wellbeing"][1], False),
+                (
+                    alex,
+                    "Health and wellbeing",
+                    OPEN_TOPICS["Health and wellbeing"][1],
+                    False,
+                ),
                 (
                     alex,
                     "Leadership and behaviours",
@@ -827,7 +881,10 @@ class _Benchmark:
         rng = _rng(f"benchmark-ideas:{have}")
         text = _Text(rng)
         themes = list(self.campaign.themes.all())
-        topics = [OPEN_TOPICS.get(t.name) or OPEN_TOPICS["Health and wellbeing"] for t in themes]
+        topics = [
+            OPEN_TOPICS.get(t.name) or OPEN_TOPICS["Health and wellbeing"]
+            for t in themes
+        ]
         authors = list(StaffMember.objects.order_by("pk").values_list("pk", flat=True))
         new = []
         for _ in range(wanted - have):
@@ -861,7 +918,9 @@ class _Benchmark:
         if wanted <= have:
             return 0
         if not ideas:
-            raise CommandError("The benchmark campaign has no ideas to vote on: pass --ideas.")
+            raise CommandError(
+                "The benchmark campaign has no ideas to vote on: pass --ideas."
+            )
         rng = _rng(f"benchmark-votes:{len(ideas)}:{have}")
         need = wanted - have
         # Zipf-like popularity over a shuffled order, so the favourites are not simply the
@@ -877,7 +936,9 @@ class _Benchmark:
             quota[order[rank % len(ideas)]] += 1
         taken: dict[int, set[int]] = {}
         if have:
-            for target_id, voter_id in votes.values_list("target_id", "voter_id").iterator():
+            for target_id, voter_id in votes.values_list(
+                "target_id", "voter_id"
+            ).iterator():
                 taken.setdefault(target_id, set()).add(voter_id)
         # One vote per person per idea: the most popular idea sets how many voters we need.
         voters_needed = max(
@@ -916,7 +977,9 @@ class _Benchmark:
         have = StaffMember.objects.count()
         if wanted <= have:
             return 0
-        start = StaffMember.objects.filter(email__startswith=BENCH_EMAIL_PREFIX).count() + 1
+        start = (
+            StaffMember.objects.filter(email__startswith=BENCH_EMAIL_PREFIX).count() + 1
+        )
         rng = _rng(f"benchmark-staff:{start}")
         directorates = list(Directorate.objects.all())
         groups = list(StaffGroup.objects.all())
@@ -942,7 +1005,9 @@ class _Benchmark:
         with _own_timestamps(Participation):
             Participation.objects.bulk_create(
                 [
-                    Participation(campaign=self.campaign, staff_member_id=pk, first_at=at)
+                    Participation(
+                        campaign=self.campaign, staff_member_id=pk, first_at=at
+                    )
                     for pk, at in self.first_seen.items()
                 ],
                 batch_size=BATCH_SIZE,
@@ -959,7 +1024,9 @@ def rebuild_counts(campaign: Campaign) -> None:
     for model, targets in ((Idea, ideas), (Comment, comments)):
         target_type = ContentType.objects.get_for_model(model)
         counts = (
-            Vote.objects.filter(target_type=target_type, target_id__in=targets.values("pk"))
+            Vote.objects.filter(
+                target_type=target_type, target_id__in=targets.values("pk")
+            )
             .order_by()
             .values("target_id")
             .annotate(
