@@ -52,6 +52,9 @@ class CampaignConsumer(AsyncWebsocketConsumer):
                 getattr(user, "pk", None),
                 campaign_id,
             )
+            # Accept, then close with our code: a handshake refusal would look like a
+            # network failure, and the page would keep trying to reconnect.
+            await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.campaign_id = campaign_id

@@ -254,3 +254,13 @@ def moderator(make_staff):
 @pytest.fixture
 def open_campaign(make_campaign):
     return make_campaign("open")
+
+
+# Real server processes for the live and end-to-end tests.
+from tests.servers import asgi_server, second_asgi_server  # noqa: E402, F401
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread from the first browser test on, which async tests cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
