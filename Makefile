@@ -11,7 +11,8 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Staff Voice is at http://$(HOST):$(PORT)/ (demo sign-ins are in README.md)"
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log \
+		--ws-per-message-deflate false
 
 test: install
 	$(BIN)/pytest

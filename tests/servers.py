@@ -76,6 +76,8 @@ def start_server(port: int | None = None) -> Server:
             "--no-access-log",
             "--log-level",
             "warning",
+            "--ws-per-message-deflate",
+            "false",
         ],
         cwd=settings.BASE_DIR,
         env=_server_env(),
