@@ -123,9 +123,15 @@ else:
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
+    # "core" (lists + BLPOP) or "pubsub" (Redis PUBLISH/SUBSCRIBE); see bench/LIVE.md.
+    REDIS_LAYER = envstr("REDIS_LAYER", "core")
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": (
+                "channels_redis.pubsub.RedisPubSubChannelLayer"
+                if REDIS_LAYER == "pubsub"
+                else "channels_redis.core.RedisChannelLayer"
+            ),
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": envstr("REDIS_PREFIX", "staffvoice"),
