@@ -136,6 +136,7 @@ class StaffMember(AbstractUser):
         permissions = [
             ("manage_campaigns", "Can create and run campaigns (engagement manager)"),
             ("moderate", "Can moderate posts in every campaign (moderator)"),
+            ("reveal_identity", "Can request or approve a break-glass identity reveal"),
         ]
 
     def __str__(self) -> str:

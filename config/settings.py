@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.organisation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -247,6 +248,10 @@ if SECURE_PRODUCTION:
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 SMALL_GROUP_THRESHOLD = envint("SMALL_GROUP_THRESHOLD", 5)
+# Moderation: items waiting longer than this are highlighted in the queue.
+MODERATION_TARGET_HOURS = envint("MODERATION_TARGET_HOURS", 24)
+# Break-glass identity reveal for anonymous posts: off unless the organisation says so.
+REVEAL_ENABLED = envbool("REVEAL_ENABLED", False)
 IDEAS_PER_PAGE = envint("IDEAS_PER_PAGE", 20)
 
 LOGGING = {

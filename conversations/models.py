@@ -66,6 +66,10 @@ class Campaign(models.Model):
         null=True, blank=True, help_text=_("Empty for a board, which never closes.")
     )
     allow_anonymous = models.BooleanField(default=False)
+    pre_moderation = models.BooleanField(
+        default=False,
+        help_text=_("Hold every post for a moderator before anyone sees it."),
+    )
     audience_teams = models.ManyToManyField(
         "accounts.Team",
         blank=True,
@@ -151,6 +155,12 @@ class Post(models.Model):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE
     )
+    hold_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Why it waits for a moderator; shown to the author."),
+    )
+    edited_by_moderator_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tallies = GenericRelation(
@@ -203,6 +213,7 @@ class Idea(Post):
     # Visible comments, kept by conversations.services in the comment's transaction so
     # "most discussed" can sort 10,000 ideas without counting comments each time.
     comment_count = models.PositiveIntegerField(default=0)
+    comments_locked = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -301,7 +312,16 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         HIDE = "hide", _("Hidden")
         RESTORE = "restore", _("Restored")
+        APPROVE = "approve", _("Approved")
+        EDIT = "edit", _("Edited by a moderator")
+        MERGE = "merge", _("Merged into another idea")
+        LOCK = "lock", _("Comments locked")
+        UNLOCK = "unlock", _("Comments unlocked")
         STATUS = "status", _("Status changed")
+        FLAG_DISMISSED = "flag_dismissed", _("Report dismissed")
+        REVEAL_REQUESTED = "reveal_requested", _("Identity reveal requested")
+        REVEAL_APPROVED = "reveal_approved", _("Identity revealed")
+        REVEAL_REFUSED = "reveal_refused", _("Identity reveal refused")
 
     class Reason(models.TextChoices):
         OFFENSIVE = "offensive", _("Offensive or abusive")
@@ -319,6 +339,9 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     idea = models.ForeignKey(
         Idea, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     note = models.TextField(blank=True)
@@ -339,3 +362,131 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are append-only")
+
+
+class Flag(models.Model):
+    """A staff member's report of an idea or a comment: one per person per post."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Waiting for a moderator")
+        HIDDEN = "hidden", _("The post was hidden")
+        EDITED = "edited", _("The post was edited")
+        KEPT = "kept", _("The post was kept: it does not break the ground rules")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    idea = models.ForeignKey(
+        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=20, choices=AuditEntry.Reason.choices)
+    note = models.TextField(blank=True)
+    outcome = models.CharField(
+        max_length=10, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(idea__isnull=False, comment__isnull=True)
+                | models.Q(idea__isnull=True, comment__isnull=False),
+                name="flag_is_on_an_idea_or_a_comment",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "idea"],
+                condition=models.Q(idea__isnull=False),
+                name="one_flag_per_person_per_idea",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=models.Q(comment__isnull=False),
+                name="one_flag_per_person_per_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Flag {self.pk} ({self.reason})"
+
+
+class ReviewRequest(models.Model):
+    """An author asking moderators to look again at their hidden post."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    idea = models.ForeignKey(
+        Idea,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="review_requests",
+    )
+    comment = models.ForeignKey(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="review_requests",
+    )
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Review request {self.pk}"
+
+
+class RevealRequest(models.Model):
+    """Break-glass: a request to reveal who wrote an anonymous post. Needs a second,
+    different holder of the reveal permission to approve it; both are audited and the
+    author is told."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second approver")
+        APPROVED = "approved", _("Approved: identity revealed")
+        REFUSED = "refused", _("Refused")
+
+    idea = models.ForeignKey(
+        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField()
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Reveal request {self.pk} ({self.state})"
