@@ -1,0 +1,428 @@
+"""How fast is the campaign page, served the production way, next to a hello-world Django?
+
+    .venv/bin/python bench/campaign_page.py            # 10,000 ideas, 100,000 votes
+    .venv/bin/python bench/campaign_page.py --quick    # 2,000 ideas, 20,000 votes, short runs
+    DATABASE_URL=postgres://... .venv/bin/python bench/campaign_page.py
+
+Seeds a database with ``seed_demo --ideas N --votes M`` (a temporary SQLite file, or the
+PostgreSQL database in DATABASE_URL, topped up in place), signs a seeded member of staff
+in by creating a session, then serves and loads, one server at a time:
+
+- bench/hello_wsgi.py under gunicorn: the baseline every ratio is taken against;
+- the campaign page (50 ideas a page, DEBUG off) under gunicorn (config.wsgi);
+- the same page sorted by most supported, under gunicorn;
+- the campaign page under uvicorn (config.asgi), and the hello world under uvicorn,
+  to show what ASGI costs or saves.
+
+Every server gets the same number of worker processes (--workers, default: the number of
+CPUs). The load comes from this process: C concurrent clients (default 32) on one asyncio
+loop, a new connection per request (gunicorn's sync workers close every connection), for a
+fixed time after a warm-up. The client shares the machine's CPUs with the server, which is
+why only ratios measured in the same run mean anything. Goals: the campaign page at least
+1/3 of hello-world requests per second, and its p99 under 100 ms.
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+VIEWER = "alex.morgan@nhs.net"
+
+
+@dataclass
+class Result:
+    label: str
+    server: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return (
+            ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+            * 1000
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _environment(args) -> tuple[dict[str, str], str | None]:
+    """The settings every process of this run shares; returns (env, temp dir to remove)."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        IDEAS_PER_PAGE="50",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        env["STATIC_MANIFEST"] = "0"  # collectstatic has not run: plain static storage
+    tmp = None
+    if not env.get("DATABASE_URL"):
+        tmp = tempfile.mkdtemp(prefix="staffvoice-bench-")
+        env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
+    return env, tmp
+
+
+def _prepare(env: dict[str, str], ideas: int, votes: int) -> str:
+    """Migrate, seed, and return a session key for a signed-in member of staff."""
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run(
+        [*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT
+    )
+    started = time.perf_counter()
+    seeded = subprocess.run(
+        [*manage, "seed_demo", "--ideas", str(ideas), "--votes", str(votes)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    print(
+        f"  seeded in {time.perf_counter() - started:.1f} s: {seeded.stdout.splitlines()[0]}"
+    )
+    session = subprocess.run(
+        [*manage, "shell", "-v0", "-c", _SESSION_SCRIPT % {"email": VIEWER}],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return session.stdout.strip().splitlines()[-1]
+
+
+# Signs the viewer in the way django.contrib.auth.login does, without a request.
+_SESSION_SCRIPT = """
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from accounts.models import StaffMember
+user = StaffMember.objects.get(email="%(email)s")
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+class Server:
+    """One server process group that this script started, and stops."""
+
+    def __init__(
+        self,
+        kind: str,
+        app: str,
+        workers: int,
+        env: dict[str, str],
+        cwd: Path,
+        log: Path,
+    ):
+        self.port = _free_port()
+        self.log = log
+        if kind == "gunicorn":
+            flags = (
+                f"--workers {workers} --bind 127.0.0.1:{self.port} --log-level warning"
+            )
+        else:
+            flags = (
+                f"--workers {workers} --host 127.0.0.1 --port {self.port} --no-access-log "
+                "--log-level warning --lifespan off"
+            )
+        command = [sys.executable, "-m", kind, app, *flags.split()]
+        with open(
+            log, "ab"
+        ) as output:  # the server's errors go to a file, not the table
+            self.process = subprocess.Popen(
+                command,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
+                stdout=output,
+                stderr=output,
+            )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start listening")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def errors_logged(self) -> str:
+        """A one-line summary of the server errors logged while it ran, if any."""
+        lines = (
+            self.log.read_text(errors="replace").splitlines()
+            if self.log.exists()
+            else []
+        )
+        failures = [line for line in lines if line.startswith("Internal Server Error")]
+        causes = [
+            line for line in lines if re.match(r"^[\w.]+(Error|Exception): ", line)
+        ]
+        if not failures:
+            return ""
+        return f"{len(failures)} server errors, e.g. {causes[-1] if causes else failures[-1]}"
+
+
+def _request(path: str, port: int, session_key: str | None) -> bytes:
+    lines = [
+        f"GET {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "User-Agent: staffvoice-bench",
+        "Accept: text/html",
+        # What the reverse proxy says in production, so SECURE_SSL_REDIRECT (on with
+        # DATABASE_URL) serves the page instead of redirecting to https.
+        "X-Forwarded-Proto: https",
+        "Connection: close",
+    ]
+    if session_key:
+        lines.append(f"Cookie: sessionid={session_key}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+async def _fetch(port: int, request: bytes) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(request)
+        return await reader.read()  # the server closes: Connection: close
+    finally:
+        writer.close()
+
+
+def _status(response: bytes) -> int:
+    try:
+        return int(response[9:12])
+    except ValueError:
+        return 0
+
+
+async def _load(port: int, request: bytes, clients: int, warmup: float, seconds: float):
+    # perf_counter, not loop.time(): uvloop's clock ticks in whole milliseconds.
+    clock = time.perf_counter
+    measure_from = clock() + warmup
+    until = measure_from + seconds
+    latencies: list[float] = []
+    errors = 0
+
+    async def client() -> None:
+        nonlocal errors
+        while (started := clock()) < until:
+            try:
+                ok = _status(await _fetch(port, request)) == 200
+            except OSError:
+                ok = False
+            finished = clock()
+            # Count what completes inside the window, whenever it started: with queueing,
+            # counting only requests that start and end inside it undercounts.
+            if measure_from <= finished <= until:
+                if ok:
+                    latencies.append(finished - started)
+                else:
+                    errors += 1
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, errors
+
+
+def _measure(label, server_kind, port, path, session_key, args) -> Result:
+    request = _request(path, port, session_key)
+    latencies, errors = asyncio.run(
+        _load(port, request, args.clients, args.warmup, args.seconds)
+    )
+    result = Result(label, server_kind, len(latencies), errors, args.seconds, latencies)
+    print(
+        f"  {label:<34} {server_kind:<9} {result.rps:8.0f} req/s   p50 {result.percentile(50):6.1f}"
+        f"  p95 {result.percentile(95):6.1f}  p99 {result.percentile(99):6.1f} ms"
+        f"   errors {errors}",
+        flush=True,
+    )
+    return result
+
+
+def _check_page(port: int, path: str, session_key: str) -> int:
+    """The page must be the signed-in campaign page with a full page of ideas."""
+    response = asyncio.run(_fetch(port, _request(path, port, session_key)))
+    status = _status(response)
+    if status != 200:
+        head = response.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+        raise RuntimeError(f"{path} answered {status}, not 200:\n{head}")
+    return len(set(re.findall(rb"/campaigns/benchmark/ideas/(\d+)/", response)))
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.3f} (1/{1 / value:.0f})" if value else "0"
+
+
+def _serve(kind: str, app: str, cwd: Path, env: dict[str, str], args) -> Server:
+    log = Path(args.logs) / f"{kind}-{app.split(':')[0]}.log"
+    server = Server(kind, app, args.workers, env, cwd, log)
+    server.wait_ready()
+    return server
+
+
+def _stop(server: Server) -> None:
+    server.stop()
+    if summary := server.errors_logged():
+        print(f"    {summary} (log: {server.log})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller campaign, shorter runs"
+    )
+    parser.add_argument(
+        "--ideas", type=int, help="ideas in the campaign (default 10,000)"
+    )
+    parser.add_argument("--votes", type=int, help="votes on them (default 100,000)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--seconds", type=float, help="measured time per row (default 10)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, help="unmeasured time first (default 2)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary SQLite file"
+    )
+    args = parser.parse_args()
+    args.ideas = args.ideas or (2_000 if args.quick else 10_000)
+    args.votes = args.votes or (20_000 if args.quick else 100_000)
+    args.seconds = args.seconds or (4 if args.quick else 10)
+    args.warmup = args.warmup or (1 if args.quick else 2)
+
+    try:
+        import uvloop
+
+        uvloop.install()  # a cheaper client leaves more CPU to the servers
+    except ImportError:
+        pass
+
+    env, tmp = _environment(args)
+    args.logs = tempfile.mkdtemp(prefix="staffvoice-bench-logs-")
+    database = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite"
+    print(
+        f"Campaign page benchmark: {args.ideas:,} ideas, {args.votes:,} votes, {database}, "
+        f"{args.workers} workers, {args.clients} clients, {args.seconds:g} s a row "
+        f"after {args.warmup:g} s warm-up, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    session_key = _prepare(env, args.ideas, args.votes)
+    page = "/campaigns/benchmark/"
+    results: dict[str, Result] = {}
+    servers: list[Server] = []
+    try:
+        server = _serve("gunicorn", "hello_wsgi:application", BENCH, env, args)
+        servers.append(server)
+        results["hello"] = _measure(
+            "hello world", "gunicorn", server.port, "/", None, args
+        )
+        _stop(server)
+
+        server = _serve("gunicorn", "config.wsgi:application", ROOT, env, args)
+        servers.append(server)
+        shown = _check_page(server.port, page, session_key)
+        print(f"  (the page shows {shown} ideas)")
+        results["page"] = _measure(
+            "campaign page (newest)", "gunicorn", server.port, page, session_key, args
+        )
+        results["supported"] = _measure(
+            "campaign page (most supported)",
+            "gunicorn",
+            server.port,
+            page + "?sort=supported",
+            session_key,
+            args,
+        )
+        _stop(server)
+
+        server = _serve("uvicorn", "config.asgi:application", ROOT, env, args)
+        servers.append(server)
+        _check_page(server.port, page, session_key)
+        results["page_asgi"] = _measure(
+            "campaign page (newest)", "uvicorn", server.port, page, session_key, args
+        )
+        _stop(server)
+
+        server = _serve("uvicorn", "hello_wsgi:asgi_application", BENCH, env, args)
+        servers.append(server)
+        results["hello_asgi"] = _measure(
+            "hello world", "uvicorn", server.port, "/", None, args
+        )
+        _stop(server)
+    finally:
+        for server in servers:
+            server.stop()  # already stopped unless something failed
+        if not any(server.errors_logged() for server in servers):
+            shutil.rmtree(args.logs, ignore_errors=True)
+        if tmp and not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp:
+            print(f"  kept {env['SQLITE_PATH']}")
+
+    print(
+        f"  (load average now {os.getloadavg()[0]:.1f}: other work on the machine skews rows)"
+    )
+    hello = results["hello"].rps
+    print("\nAgainst hello world under gunicorn (same run, same workers, same client):")
+    for key in ("page", "supported", "page_asgi", "hello_asgi"):
+        r = results[key]
+        print(
+            f"  {r.label + ' / ' + r.server:<44} {_ratio(r.rps / hello)} of hello-world req/s"
+        )
+    page_result = results["page"]
+    ratio = page_result.rps / hello
+    p99 = page_result.percentile(99)
+    print(
+        f"\nGoal: campaign page >= 1/3 of hello world: {_ratio(ratio)} "
+        f"({'met' if ratio >= 1 / 3 else 'NOT met'}); p99 < 100 ms: {p99:.1f} ms "
+        f"({'met' if p99 < 100 else 'NOT met'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
