@@ -39,6 +39,24 @@ def _seen_by(viewer) -> Q:
     return visible
 
 
+def _listed_for(viewer) -> Q:
+    """What a campaign's idea list shows: visible ideas (through the index on campaign,
+    visibility and date), or everything for moderators. A person's own ideas waiting
+    for a moderator are listed separately (:func:`own_waiting_ideas`)."""
+    if viewer.is_authenticated and (
+        viewer.is_moderator or viewer.is_engagement_manager
+    ):
+        return Q()
+    return Q(visibility=Visibility.VISIBLE)
+
+
+def _campaign_list(campaign: Campaign, viewer, theme_id: int | None) -> QuerySet:
+    ideas = Idea.objects.filter(
+        _listed_for(viewer), campaign=campaign, merged_into__isnull=True
+    )
+    return ideas.filter(theme_id=theme_id) if theme_id else ideas
+
+
 def campaign_ideas(
     campaign: Campaign,
     viewer,
@@ -48,12 +66,8 @@ def campaign_ideas(
     seed: int = 1,
 ) -> QuerySet:
     ideas = _with_tallies(
-        Idea.objects.filter(
-            _seen_by(viewer), campaign=campaign, merged_into__isnull=True
-        ).select_related("theme", "author")
+        _campaign_list(campaign, viewer, theme_id).select_related("theme", "author")
     )
-    if theme_id:
-        ideas = ideas.filter(theme_id=theme_id)
     if sort == "supported":
         return ideas.order_by("-support", "dont_support", "-created_at", "-id")
     if sort == "discussed":
@@ -67,6 +81,30 @@ def campaign_ideas(
         )
         return ideas.annotate(shuffle=shuffled).order_by("shuffle", "id")
     return ideas.order_by("-created_at", "-id")
+
+
+def campaign_idea_count(
+    campaign: Campaign, viewer, *, theme_id: int | None = None
+) -> int:
+    """The list's length without the tally join or ordering (an index-only count)."""
+    return _campaign_list(campaign, viewer, theme_id).count()
+
+
+def own_waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:
+    """The viewer's own ideas that wait for a moderator (only they see these)."""
+    if (
+        not viewer.is_authenticated
+        or viewer.is_moderator
+        or viewer.is_engagement_manager
+    ):
+        return []
+    return list(
+        Idea.objects.filter(
+            campaign=campaign, visibility=Visibility.HELD, author=viewer
+        )
+        .select_related("theme")
+        .order_by("-created_at")
+    )
 
 
 def idea_for_page(campaign: Campaign, viewer, pk: int) -> Idea | None:

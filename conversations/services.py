@@ -277,9 +277,11 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
         raise Refused(_("This post is not open for votes."))
     kind = "idea" if isinstance(target, Idea) else "comment"
     with transaction.atomic():
-        result = voting.cast_vote(voter, target, value)
-        if result.changed and value != voting.TAKE_BACK:
+        # Participation first: the tally row lock, taken by cast_vote, is then held
+        # only until commit, which keeps a hot idea's votes flowing.
+        if value != voting.TAKE_BACK:
             _record_participation(voter, campaign)
+        result = voting.cast_vote(voter, target, value)
         if result.changed:
             # Not a numbered event: viewers get coalesced, exact tallies from the hub.
             transaction.on_commit(

@@ -89,7 +89,12 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         sort=sort,
         seed=_random_seed(request) if sort == "random" else 1,
     )
-    page = Paginator(ideas, settings.IDEAS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(ideas, settings.IDEAS_PER_PAGE)
+    # Count with a cheap index-only query, not the list query with its tally join.
+    paginator.count = queries.campaign_idea_count(
+        campaign, request.user, theme_id=theme_id
+    )
+    page = paginator.get_page(request.GET.get("page"))
     my_votes = votes_by_voter(request.user, Idea, [idea.pk for idea in page])
     for idea in page:
         idea.my_vote = my_votes.get(idea.pk, 0)
@@ -106,6 +111,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sort": sort,
             "sorts": queries.SORTS,
             "page": page,
+            "waiting_ideas": queries.own_waiting_ideas(campaign, request.user),
             "counts": stats.counts(campaign),
             "now": now,
         },
