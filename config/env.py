@@ -26,3 +26,11 @@ def envlist(name: str, default: str = "") -> list[str]:
         for item in os.environ.get(name, default).split(",")
         if item.strip()
     ]
+
+
+def redis_database_after(url: str) -> str:
+    """The same Redis server's next database number: redis://h:6379/0 -> redis://h:6379/1."""
+    base, _, last = url.rstrip("/").rpartition("/")
+    if "://" in base and last.isdigit():
+        return f"{base}/{int(last) + 1}"
+    return f"{url.rstrip('/')}/1"

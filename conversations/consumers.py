@@ -43,6 +43,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
         self.writer: asyncio.Task | None = None
+        self.closing = False
         user = self.scope.get("user")
         campaign_id = self.scope["url_route"]["kwargs"]["campaign_id"]
         allowed, is_moderator = await _authorise(user, campaign_id)
@@ -75,22 +76,40 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
+        self.closing = True
+        await self._leave_hub()
+
+    async def _leave_hub(self) -> None:
         if self.groups_joined:
-            await self.hub.unsubscribe(self, self.groups_joined, self.campaign_id)
-            self.groups_joined = []
+            groups, self.groups_joined = self.groups_joined, []
+            await self.hub.unsubscribe(self, groups, self.campaign_id)
         if self.writer is not None:
             self.writer.cancel()
+            self.writer = None
 
     def enqueue(self, frame: str) -> None:
         """Called by the hub for every frame; never blocks the hub."""
+        if self.closing:
+            return
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             logger.warning(
                 "Websocket too slow, disconnecting: campaign %s", self.campaign_id
             )
-            self.queue = asyncio.Queue(maxsize=1)
-            asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+            self._close_soon(CLOSE_TOO_SLOW)
+
+    def _close_soon(self, code: int) -> None:
+        """Close once, from synchronous code: stop taking frames, leave the hub, close."""
+        if self.closing:
+            return
+        self.closing = True
+        asyncio.get_running_loop().create_task(self._shut(code))
+
+    async def _shut(self, code: int) -> None:
+        self.closing = True
+        await self._leave_hub()
+        await self.close(code=code)
 
     async def _write_forever(self) -> None:
         while True:
@@ -100,12 +119,15 @@ class CampaignConsumer(AsyncWebsocketConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None
     ):
+        if self.closing:
+            return  # a socket being closed ignores whatever else it is sent
         size = (
             len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
         )
         if size > MAX_MESSAGE_BYTES:
             logger.warning("Websocket message too large (%d bytes), closing", size)
-            await self.close(code=CLOSE_TOO_BIG)
+            self.closing = True
+            await self._shut(CLOSE_TOO_BIG)
             return
         if not self._within_rate():
             return
@@ -120,7 +142,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         kind = message.get("type")
         if kind == "catch_up":
             after = message.get("after")
-            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            if not _is_id(after, allow_zero=True):
                 return self._refuse("catch_up needs a non-negative integer 'after'")
             await self._catch_up(after)
         elif kind == "tallies":
@@ -140,7 +162,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         self.recent.append(now)
         if len(self.recent) > RATE_CLOSE:
             logger.warning("Websocket flooding, closing: campaign %s", self.campaign_id)
-            asyncio.get_running_loop().create_task(self.close(code=CLOSE_ABUSE))
+            self._close_soon(CLOSE_ABUSE)
             return False
         if len(self.recent) > RATE_LIMIT:
             self._refuse("too many messages; slow down")
@@ -169,6 +191,15 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         )
 
 
+def _is_id(value, *, allow_zero: bool = False) -> bool:
+    """A database id: an int (not a bool) that fits a 64-bit column."""
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (0 if allow_zero else 1) <= value < 2**63
+    )
+
+
 def _valid_targets(targets) -> bool:
     return (
         isinstance(targets, list)
@@ -177,8 +208,7 @@ def _valid_targets(targets) -> bool:
             isinstance(t, list)
             and len(t) == 2
             and t[0] in ("idea", "comment")
-            and isinstance(t[1], int)
-            and not isinstance(t[1], bool)
+            and _is_id(t[1])
             for t in targets
         )
     )

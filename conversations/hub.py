@@ -106,6 +106,9 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - keep serving; retry after a pause
+                if asyncio.current_task().cancelling():
+                    # A cancelled read can surface as the client's own timeout error.
+                    raise asyncio.CancelledError from error
                 logger.warning(
                     "Live hub could not read from the channel layer: %r", error
                 )
@@ -171,9 +174,12 @@ class Hub:
             campaign_id, {"type": "presence", "hub": self.id, "count": count}
         )
         if count == 0:
-            # Last local viewer gone: stop receiving this campaign's messages.
+            # Last local viewer gone: stop receiving this campaign's messages. Check each
+            # group again before leaving it: a socket may have joined during an await.
             for group in [g for g, members in self.sockets.items() if not members]:
-                del self.sockets[group]
+                if self.sockets.get(group):
+                    continue
+                self.sockets.pop(group, None)
                 await self.layer.group_discard(group, self.channel)
 
     def _push_viewers(self, campaign_id: int) -> None:
