@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -19,6 +20,14 @@ def email_domain_allowed(email: str) -> bool:
 
 
 class StaffAccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": gettext_lazy(
+            "Too many failed sign-in attempts for this email address. Wait a few "
+            "minutes, then try again, or reset your password."
+        ),
+    }
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not email_domain_allowed(email):

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Staff and teams"
+
+    def ready(self) -> None:
+        from django.contrib.auth import signals
+
+        from accounts import checks, security_log  # noqa: F401 - registers checks
+
+        # dispatch_uid: connected once even if ready() runs twice (tests, reloads).
+        signals.user_logged_in.connect(
+            security_log.on_logged_in, dispatch_uid="security-log-in"
+        )
+        signals.user_login_failed.connect(
+            security_log.on_login_failed, dispatch_uid="security-log-failed"
+        )
+        signals.user_logged_out.connect(
+            security_log.on_logged_out, dispatch_uid="security-log-out"
+        )

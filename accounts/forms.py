@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +44,59 @@ class ProfileForm(forms.ModelForm):
         self.fields["band"].queryset = Band.objects.all()
         first_team = self.instance.teams.first() if self.instance.pk else None
         self.fields["team"].initial = first_team.pk if first_team else None
+
+
+CONFIRM_PHRASE = "delete my account"
+
+
+class DeleteAccountForm(forms.Form):
+    """Confirm with the password, or, for people who sign in through their
+    organisation's single sign-on and have none, by typing a phrase."""
+
+    remove_posts = forms.BooleanField(
+        label=_("Also remove everything I posted"),
+        required=False,
+        help_text=_(
+            'If you leave this unticked, your ideas and comments stay, shown as "a '
+            'former colleague". Removing an idea also removes the comments on it.'
+        ),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        required=False,
+    )
+    confirm = forms.CharField(
+        label=_('Type "%(phrase)s" to confirm') % {"phrase": CONFIRM_PHRASE},
+        required=False,
+    )
+
+    def __init__(self, *args, user: StaffMember, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_usable_password():
+            del self.fields["confirm"]
+            self.fields["password"].required = True
+            self.fields["password"].error_messages["required"] = _(
+                "Enter your password to confirm."
+            )
+        else:
+            del self.fields["password"]
+            self.fields["confirm"].required = True
+            self.fields["confirm"].error_messages["required"] = _(
+                'Type "%(phrase)s" to confirm.'
+            ) % {"phrase": CONFIRM_PHRASE}
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise ValidationError(_("That is not your password."))
+        return password
+
+    def clean_confirm(self) -> str:
+        typed = " ".join(self.cleaned_data.get("confirm", "").lower().split())
+        if typed != CONFIRM_PHRASE:
+            raise ValidationError(
+                _('Type "%(phrase)s" exactly to confirm.') % {"phrase": CONFIRM_PHRASE}
+            )
+        return typed

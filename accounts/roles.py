@@ -1,6 +1,7 @@
 """Roles are Django groups carrying named permissions, so they are data, not flags."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 ENGAGEMENT_MANAGER = "Engagement managers"
 MODERATOR = "Moderators"
@@ -26,3 +27,30 @@ def ensure_roles() -> dict[str, Group]:
         group.permissions.set(perms)
         groups[name] = group
     return groups
+
+
+def holders_of(codename: str):
+    """Active staff members granted ``accounts.<codename>`` explicitly, directly or
+    through a role.
+
+    Unlike ``has_perm``, a superuser holds nothing here by being a superuser: a
+    break-glass permission is given to named people on purpose, never implied.
+    """
+    from accounts.models import StaffMember
+
+    permission = Permission.objects.filter(
+        content_type__app_label="accounts", codename=codename
+    ).first()
+    if permission is None:
+        return StaffMember.objects.none()
+    return StaffMember.objects.filter(
+        Q(user_permissions=permission) | Q(groups__permissions=permission),
+        is_active=True,
+    ).distinct()
+
+
+def holds(user, codename: str) -> bool:
+    """Whether ``user`` was explicitly granted ``accounts.<codename>``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return holders_of(codename).filter(pk=user.pk).exists()

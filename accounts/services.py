@@ -1,5 +1,7 @@
 """Writes about staff members; views and commands call these."""
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,3 +28,56 @@ def save_profile(staff_member: StaffMember, cleaned: dict) -> StaffMember:
 def skip_profile(staff_member: StaffMember) -> None:
     staff_member.profile_completed_at = timezone.now()
     staff_member.save(update_fields=["profile_completed_at"])
+
+
+def _end_sessions(staff_member: StaffMember) -> int:
+    """Delete every stored session signed in as ``staff_member``.
+
+    Sessions are looked up by decoding them, as Django stores no user column; only
+    unexpired ones are read. (Changing the password hash already makes Django refuse
+    them on their next request; deleting them also frees the rows.)
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(staff_member.pk):
+            ended.append(session.pk)
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def erase_personal_data(staff_member: StaffMember) -> StaffMember:
+    """Blank everything that says who this person was, and close the account.
+
+    The row stays (votes, flags and audit entries point at it, and tallies must keep
+    equalling the votes) but nothing in it identifies anyone: a unique placeholder
+    email, no names, no profile answers, no teams or roles, no way to sign in, and
+    no sign-in sessions. Posts are the caller's business (see
+    ``conversations.own_posts.delete_account``), since accounts knows no posts.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    staff_member.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
+    staff_member.display_name = ""
+    staff_member.first_name = ""
+    staff_member.last_name = ""
+    staff_member.directorate = None
+    staff_member.staff_group = None
+    staff_member.band = None
+    staff_member.is_active = False
+    staff_member.is_staff = False
+    staff_member.is_superuser = False
+    staff_member.last_login = None
+    staff_member.set_unusable_password()
+    staff_member.save()
+    staff_member.groups.clear()
+    staff_member.user_permissions.clear()
+    TeamMembership.objects.filter(staff_member=staff_member).delete()
+    EmailAddress.objects.filter(user=staff_member).delete()
+    SocialAccount.objects.filter(user=staff_member).delete()
+    _end_sessions(staff_member)
+    return staff_member

@@ -1,7 +1,12 @@
+from allauth.account.views import LoginView
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.forms import ProfileForm
@@ -30,3 +35,42 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/profile.html", {"form": form, "next": _safe_next(request)}
     )
+
+
+class StaffLoginView(LoginView):
+    """allauth's sign-in, answering 429 once failed attempts reach the limit.
+
+    allauth refuses the attempt with a form error but a 200; a 429 tells scripts and
+    proxies what happened, and the form still comes back with the email typed in.
+    """
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            response.status_code = 429
+        return response
+
+
+login = StaffLoginView.as_view()
+
+
+def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """Stands in for the Django admin's own sign-in form, which has no rate limit:
+    everyone signs in through allauth's (rate limited, verified email only), and the
+    admin is then for staff accounts only."""
+    next_url = request.GET.get("next") or reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, reverse("account_login"))
+    if not (request.user.is_active and request.user.is_staff):
+        raise PermissionDenied(_("The administration site is for administrators."))
+    if not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    return redirect(next_url)
+
+
+def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
+    """What allauth answers when a sign-in, sign-up or password limit is reached
+    (allauth looks for ``handler429`` in the root URLconf)."""
+    return render(request, "accounts/rate_limited.html", status=429)

@@ -8,8 +8,9 @@ production path (PostgreSQL, channels_redis, Redis cache).
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
-from config.env import envbool, envint, envlist, envstr
+from config.env import envbool, envint, envlist, envstr, redis_database_after
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it sees the final response of every view, including refusals.
+    "accounts.middleware.SecurityEventsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "config.context_processors.organisation",
                 "notifications.context_processors.unread_notifications",
             ],
@@ -101,7 +105,13 @@ TEMPLATES = [
 
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections suit WSGI workers (one thread each); under ASGI every thread
+    # of the sync pool would keep its own, so the default is to close after each request.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0)
+        )
+    }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = envstr(
         "TEST_DATABASE_NAME", "test_staffvoice"
     )
@@ -118,7 +128,9 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
             # A file, not memory, so the tests' real server processes share it.
-            "TEST": {"NAME": envstr("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))},
+            "TEST": {
+                "NAME": envstr("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))
+            },
         }
     }
 
@@ -142,7 +154,9 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # Its own database: clearing the cache (FLUSHDB) must never wipe the
+            # channel layer's groups and queued messages.
+            "LOCATION": envstr("REDIS_CACHE_URL") or redis_database_after(REDIS_URL),
             "KEY_PREFIX": envstr("REDIS_PREFIX", "staffvoice"),
         }
     }
@@ -172,11 +186,20 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Counted in the cache, which must be shared between workers in production (REDIS_URL;
+# `check --deploy` warns otherwise). "key" is the email being tried.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    "signup": "20/m/ip,60/h/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
 }
+# Behind the reverse proxy the client address is the proxy's; trust exactly as many
+# X-Forwarded-For hops as there are proxies we run (platform/: one nginx), no more.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.StaffSocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
@@ -184,9 +207,13 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Posting limits per person (issue: rate limited posting).
-POSTING_RATE_LIMIT = envint("POSTING_RATE_LIMIT", 30)  # posts per POSTING_RATE_WINDOW
-POSTING_RATE_WINDOW = envint("POSTING_RATE_WINDOW", 600)  # seconds
+# Per-person limits on writes (accounts.ratelimit): actions per window of seconds.
+POSTING_RATE_LIMIT = envint("POSTING_RATE_LIMIT", 30)  # ideas and comments
+POSTING_RATE_WINDOW = envint("POSTING_RATE_WINDOW", 600)
+VOTE_RATE_LIMIT = envint("VOTE_RATE_LIMIT", 200)
+VOTE_RATE_WINDOW = envint("VOTE_RATE_WINDOW", 300)
+FLAG_RATE_LIMIT = envint("FLAG_RATE_LIMIT", 20)
+FLAG_RATE_WINDOW = envint("FLAG_RATE_WINDOW", 600)
 
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -222,19 +249,39 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Content Security Policy (django-csp): no inline script anywhere.
+# Content Security Policy (django-csp 4). Nothing inline: every script and stylesheet
+# is a file from 'self'. NONCE is listed so that, should an inline <script> or <style>
+# ever be needed, it runs only with nonce="{{ request.csp_nonce }}" (django-csp
+# sends a nonce only on pages that use one).
+_FORM_ACTION = ["'self'"]
+if MICROSOFT_CLIENT_ID:
+    # Sign-in with Microsoft posts a form here that redirects to Microsoft's sign-in.
+    _FORM_ACTION.append("https://login.microsoftonline.com")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
+        "form-action": _FORM_ACTION,
     }
 }
+
+# Headers and cookies for every mode; the HTTPS-only ones follow in production.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# The page script reads the token from <meta name="csrf-token">, never the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 
 SECURE_PRODUCTION = envbool("SECURE_PRODUCTION", not DEBUG and bool(DATABASE_URL))
 if SECURE_PRODUCTION:
@@ -246,6 +293,7 @@ if SECURE_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
 SMALL_GROUP_THRESHOLD = envint("SMALL_GROUP_THRESHOLD", 5)
 # Moderation: items waiting longer than this are highlighted in the queue.
@@ -254,10 +302,29 @@ MODERATION_TARGET_HOURS = envint("MODERATION_TARGET_HOURS", 24)
 REVEAL_ENABLED = envbool("REVEAL_ENABLED", False)
 IDEAS_PER_PAGE = envint("IDEAS_PER_PAGE", 20)
 
+# One console stream, timestamps in UTC. Security events (sign-ins, refusals, rate
+# limits, reveals) go to the "security" logger; every line passes a filter that blanks
+# tokens Django would otherwise write (a password-reset link in a 4xx path).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "accounts.security_log.RedactSecrets"}},
+    "formatters": {
+        "utc": {
+            "()": "accounts.security_log.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "utc",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "security": {"level": "INFO"},
+    },
 }

@@ -1,13 +1,25 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from conversations import views as conversation_views
+
+# The admin has no sign-in form of its own: it sends people to allauth's, which is
+# rate limited and takes verified work emails only.
+admin.site.login = account_views.admin_login
 
 urlpatterns = [
     path("", conversation_views.home, name="home"),
+    # Before allauth's own, so sign-in answers 429 when failed attempts hit the limit.
+    path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
+    path("me/", include("conversations.own_posts_urls")),
+    path("reveal/", include("conversations.reveal_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# allauth answers its rate limits (sign-in, sign-up, password reset) with this.
+handler429 = "accounts.views.rate_limited"

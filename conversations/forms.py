@@ -96,6 +96,7 @@ class CampaignForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "allow_anonymous",
+            "pre_moderation",
             "audience_teams",
             "is_published",
         ]
@@ -105,10 +106,14 @@ class CampaignForm(forms.ModelForm):
             "opens_at": _("Opens"),
             "closes_at": _("Closes"),
             "allow_anonymous": _("Allow anonymous posts"),
+            "pre_moderation": _("Check every post before it appears (pre-moderation)"),
             "audience_teams": _("Audience"),
             "is_published": _("Publish: open and close at the times above"),
         }
         help_texts = {
+            "pre_moderation": _(
+                "Posts wait in the moderation queue until a moderator approves them."
+            ),
             "audience_teams": _(
                 "Leave empty for everyone, or choose the teams it is for."
             ),
@@ -187,4 +192,102 @@ class HideIdeaForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# The same reasons for a report and for hiding, so an outcome answers the report.
+HidePostForm = HideIdeaForm
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this?"),
+        choices=AuditEntry.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you are reporting this.")},
+    )
+    note = forms.CharField(
+        label=_("Anything else a moderator should know (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only moderators see this. Do not repeat a name or number here."),
+        error_messages={
+            "max_length": _(
+                "Keep it to %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)."
+            )
+        },
+    )
+
+
+class ModerationNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the audit log (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EditPostForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX,
+        error_messages={"required": _("Enter a title.")},
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=BODY_MAX,
+        error_messages={"required": _("Enter the text of the post.")},
+    )
+    note = forms.CharField(
+        label=_("What you changed and why (for the audit log)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what you changed and why.")},
+    )
+
+    def __init__(self, *args, is_idea: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_idea:
+            del self.fields["title"]
+            self.fields["body"] = forms.CharField(
+                label=_("Text"),
+                widget=forms.Textarea(attrs={"rows": 6}),
+                max_length=COMMENT_MAX,
+                error_messages={"required": _("Enter the text of the comment.")},
+            )
+            self.order_fields(["body", "note"])
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Idea.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the idea to merge this one into."),
+            "invalid_choice": _("Choose one of the ideas listed."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note for the audit log (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = candidates
+
+
+class ReviewRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why should a moderator look again? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -19,7 +19,7 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 
 def _safe_rel(attrs: dict, new: bool = False) -> dict:
-    attrs[(None, "rel")] = "nofollow noopener"
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
     return attrs
 
 
@@ -57,7 +57,7 @@ def sanitise(text: str, *, allow_markup: bool = True) -> str:
 
     With ``allow_markup`` the result is safe HTML (to render with ``|safe``): tags
     outside the allow-list are stripped, ``javascript:`` links lose their href, and
-    every link gets ``rel="nofollow noopener"``. Without it the result is plain
+    every link gets ``rel="nofollow noopener noreferrer"``. Without it the result is plain
     text with all tags removed, which templates escape as usual.
     """
     text = (text or "").replace("\r\n", "\n").strip()

@@ -7,8 +7,6 @@ counts fresh. Live events are published from here, and only from here, through
 
 from datetime import datetime
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,7 +15,8 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from conversations import events, rules, stats
+from accounts import ratelimit
+from conversations import events, moderation, rules, stats
 from conversations.exceptions import (
     CampaignNotOpen,
     NotInAudience,
@@ -31,6 +30,7 @@ from conversations.models import (
     Idea,
     Participation,
     Theme,
+    Visibility,
 )
 from conversations.sanitise import sanitise
 from voting import services as voting
@@ -59,6 +59,7 @@ def create_campaign(
     closes_at: datetime | None,
     publish: bool = True,
     allow_anonymous: bool = False,
+    pre_moderation: bool = False,
     audience_teams=(),
     kind: str = Campaign.Kind.CAMPAIGN,
 ) -> Campaign:
@@ -76,6 +77,7 @@ def create_campaign(
         opens_at=opens_at,
         closes_at=closes_at,
         allow_anonymous=allow_anonymous,
+        pre_moderation=pre_moderation,
         created_by=created_by,
     )
     campaign.audience_teams.set(audience_teams)
@@ -140,19 +142,6 @@ def require_open(user, campaign: Campaign, now: datetime) -> None:
         raise CampaignNotOpen()
 
 
-def _check_posting_rate(user) -> None:
-    """A fixed window per person: enough for anyone typing, too few for a script."""
-    key = f"posting-rate:{user.pk}"
-    cache.add(key, 0, timeout=settings.POSTING_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.POSTING_RATE_WINDOW)
-        count = 1
-    if count > settings.POSTING_RATE_LIMIT:
-        raise RateLimited()
-
-
 def _record_participation(user, campaign: Campaign) -> None:
     if not Participation.objects.filter(campaign=campaign, staff_member=user).exists():
         try:
@@ -197,7 +186,9 @@ def post_idea(
     body = _clean_text(
         body, label=_("your idea"), max_length=BODY_MAX, allow_markup=True
     )
-    _check_posting_rate(author)
+    ratelimit.enforce("post", author, RateLimited)
+    # Held before anyone sees it: no live event, not counted, until a moderator approves.
+    hold_reason = moderation.hold_reason_for(campaign, title, body)
     with transaction.atomic():
         idea = Idea.objects.create(
             campaign=campaign,
@@ -206,16 +197,21 @@ def post_idea(
             is_anonymous=anonymous,
             title=title,
             body=body,
+            visibility=Visibility.HELD if hold_reason else Visibility.VISIBLE,
+            hold_reason=hold_reason,
         )
-        _record_participation(author, campaign)
-        idea.support = idea.dont_support = 0
-        events.record_event(
-            campaign,
-            "idea.posted",
-            idea_id=idea.pk,
-            theme_id=theme.pk,
-            html=events.render_idea_card(idea),
-        )
+        if hold_reason:
+            moderation.post_was_held(idea)
+        else:
+            _record_participation(author, campaign)
+            idea.support = idea.dont_support = 0
+            events.record_event(
+                campaign,
+                "idea.posted",
+                idea_id=idea.pk,
+                theme_id=theme.pk,
+                html=events.render_idea_card(idea),
+            )
     stats.forget(campaign)
     return idea
 
@@ -235,16 +231,40 @@ def post_comment(
     require_open(author, campaign, now)
     if anonymous and not campaign.allow_anonymous:
         raise Refused(_("This campaign does not allow anonymous posts."))
+    if idea.comments_locked:
+        raise Refused(
+            _("A moderator has closed comments on this idea, so it takes no new ones.")
+        )
+    if idea.merged_into_id is not None:
+        raise Refused(_("This idea was merged into another one: please comment there."))
+    if idea.visibility != Visibility.VISIBLE:
+        raise Refused(_("You can comment once a moderator has approved this idea."))
     if parent is not None:
         if parent.idea_id != idea.pk:
             raise ValidationError(_("You can only reply to a comment on this idea."))
         # Replying to a reply attaches to its top-level comment: one level of replies.
         if parent.parent_id is not None:
             parent = parent.parent
+        if parent.visibility != Visibility.VISIBLE:
+            raise Refused(_("You can only reply to a comment that everyone can see."))
     body = _clean_text(
         body, label=_("a comment"), max_length=COMMENT_MAX, allow_markup=True
     )
-    _check_posting_rate(author)
+    ratelimit.enforce("post", author, RateLimited)
+    hold_reason = moderation.hold_reason_for(campaign, body)
+    if hold_reason:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                idea=idea,
+                parent=parent,
+                author=author,
+                is_anonymous=anonymous,
+                body=body,
+                visibility=Visibility.HELD,
+                hold_reason=hold_reason,
+            )
+            moderation.post_was_held(comment)
+        return comment
     with transaction.atomic():
         comment = Comment.objects.create(
             idea=idea, parent=parent, author=author, is_anonymous=anonymous, body=body
@@ -273,7 +293,14 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
     now = now or timezone.now()
     campaign = target.campaign if isinstance(target, Idea) else target.idea.campaign
     require_open(voter, campaign, now)
-    if target.visibility != "visible":
+    ratelimit.enforce("vote", voter, RateLimited)
+    idea = target if isinstance(target, Idea) else target.idea
+    if (
+        target.visibility != Visibility.VISIBLE
+        or idea.visibility != Visibility.VISIBLE
+        or idea.merged_into_id is not None
+    ):
+        # Hidden, held or merged away: votes belong on what everyone can see.
         raise Refused(_("This post is not open for votes."))
     kind = "idea" if isinstance(target, Idea) else "comment"
     with transaction.atomic():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversations import views
+from conversations import moderation_views, views
 
 app_name = "conversations"
 urlpatterns = [
@@ -20,4 +20,48 @@ urlpatterns = [
         name="idea_moderate",
     ),
     path("campaigns/<slug:slug>/<str:kind>/<int:pk>/vote/", views.vote, name="vote"),
+    # Moderation
+    path("ground-rules/", moderation_views.ground_rules, name="ground_rules"),
+    path("moderation/", moderation_views.queue, name="moderation"),
+    path("moderation/history/", moderation_views.history, name="moderation_history"),
+    path(
+        "campaigns/<slug:slug>/moderation/",
+        moderation_views.queue,
+        name="campaign_moderation",
+    ),
+    path(
+        "campaigns/<slug:slug>/moderation/history/",
+        moderation_views.history,
+        name="campaign_moderation_history",
+    ),
+    path(
+        "campaigns/<slug:slug>/<str:kind>/<int:pk>/report/",
+        moderation_views.flag_post,
+        name="flag",
+    ),
+    path(
+        "campaigns/<slug:slug>/<str:kind>/<int:pk>/review/",
+        moderation_views.ask_review,
+        name="ask_review",
+    ),
+    path(
+        "campaigns/<slug:slug>/<str:kind>/<int:pk>/moderate/hide/",
+        moderation_views.hide_form,
+        name="moderate_hide_form",
+    ),
+    path(
+        "campaigns/<slug:slug>/<str:kind>/<int:pk>/moderate/edit/",
+        moderation_views.edit_post,
+        name="moderate_edit",
+    ),
+    path(
+        "campaigns/<slug:slug>/ideas/<int:pk>/moderate/merge/",
+        moderation_views.merge_idea,
+        name="moderate_merge",
+    ),
+    path(
+        "campaigns/<slug:slug>/<str:kind>/<int:pk>/moderate/<str:action>/",
+        moderation_views.moderate_post,
+        name="moderate_post",
+    ),
 ]

@@ -106,6 +106,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "status": campaign.status(now),
             "can_take_part": rules.can_take_part(request.user, campaign, now),
             "can_manage": rules.can_manage(request.user, campaign),
+            "can_moderate": rules.can_moderate(request.user, campaign),
             "themes": themes,
             "theme_id": theme_id,
             "sort": sort,
@@ -137,6 +138,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
         campaign=campaign,
         initial={"theme": _int_or_none(request.GET.get("theme"))},
     )
+    limited = False
     if request.method == "POST" and form.is_valid():
         try:
             idea = services.post_idea(
@@ -149,21 +151,28 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except services.RateLimited as error:
+            form.add_error(None, error.message)
+            limited = True
         except Refused as error:
-            if isinstance(error, services.RateLimited):
-                form.add_error(None, error.message)
-            else:
-                return _refusal(request, campaign, error)
+            return _refusal(request, campaign, error)
         else:
-            messages.success(
-                request, _("Your idea has been posted. Thank you for speaking up.")
-            )
+            if idea.visibility == "held":
+                messages.info(
+                    request,
+                    _("Thank you. Your idea is waiting for a moderator: %(reason)s.")
+                    % {"reason": idea.hold_reason},
+                )
+            else:
+                messages.success(
+                    request, _("Your idea has been posted. Thank you for speaking up.")
+                )
             return redirect(idea.get_absolute_url())
     return render(
         request,
         "conversations/idea_form.html",
         {"campaign": campaign, "form": form},
-        status=400 if form.errors else 200,
+        status=429 if limited else 400 if form.errors else 200,
     )
 
 
@@ -192,9 +201,23 @@ def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpRespo
             "comment_form": comment_form,
             "can_take_part": rules.can_take_part(request.user, campaign, now),
             "status": campaign.status(now),
+            **_moderation_context(request, campaign, idea),
         },
         status=status,
     )
+
+
+def _moderation_context(request, campaign, idea) -> dict:
+    if not rules.can_moderate(request.user, campaign):
+        return {"can_moderate": False}
+    return {
+        "can_moderate": True,
+        "status_form": IdeaStatusForm(
+            prefix="status",
+            initial={"status": idea.status, "note": idea.status_note},
+        ),
+        "hide_form": HideIdeaForm(prefix="hide"),
+    }
 
 
 @login_required
@@ -223,10 +246,18 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.add_error(None, error)
         except services.RateLimited as error:
             form.add_error(None, error.message)
+            return _render_idea(request, campaign, idea, form, status=429)
         except Refused as error:
             return _refusal(request, campaign, error)
         else:
-            messages.success(request, _("Your comment has been posted."))
+            if comment.visibility == "held":
+                messages.info(
+                    request,
+                    _("Thank you. Your comment is waiting for a moderator: %(reason)s.")
+                    % {"reason": comment.hold_reason},
+                )
+            else:
+                messages.success(request, _("Your comment has been posted."))
             return redirect(comment.get_absolute_url())
     return _render_idea(request, campaign, idea, form, status=400)
 
@@ -305,6 +336,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             closes_at=data["closes_at"],
             publish=data["is_published"],
             allow_anonymous=data["allow_anonymous"],
+            pre_moderation=data["pre_moderation"],
             audience_teams=data["audience_teams"],
         )
         messages.success(request, _("Campaign created."))
@@ -348,21 +380,26 @@ def idea_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not rules.can_moderate(request.user, campaign):
         raise PermissionDenied(_("Only moderators can do that."))
     action = request.POST.get("action")
-    if action == "status":
-        form = IdeaStatusForm(request.POST, prefix="status")
-        if form.is_valid():
-            moderation.set_idea_status(request.user, idea, **form.cleaned_data)
-            messages.success(request, _("Status updated."))
-    elif action == "hide":
-        form = HideIdeaForm(request.POST, prefix="hide")
-        if form.is_valid():
-            moderation.hide_idea(request.user, idea, **form.cleaned_data)
-            messages.success(
-                request, _("The idea is hidden from everyone but moderators.")
+    try:
+        if action == "status":
+            form = IdeaStatusForm(request.POST, prefix="status")
+            if form.is_valid():
+                moderation.set_idea_status(request.user, idea, **form.cleaned_data)
+                messages.success(request, _("Status updated."))
+        elif action == "hide":
+            form = HideIdeaForm(request.POST, prefix="hide")
+            if form.is_valid():
+                moderation.hide_idea(request.user, idea, **form.cleaned_data)
+                messages.success(
+                    request, _("The idea is hidden from everyone but moderators.")
+                )
+        elif action == "restore":
+            moderation.restore_idea(
+                request.user, idea, note=request.POST.get("note", "")
             )
-    elif action == "restore":
-        moderation.restore_idea(request.user, idea, note=request.POST.get("note", ""))
-        messages.success(request, _("The idea is visible again."))
-    else:
-        raise Http404()
+            messages.success(request, _("The idea is visible again."))
+        else:
+            raise Http404()
+    except Refused as error:
+        return _refusal(request, campaign, error)
     return redirect(idea.get_absolute_url())

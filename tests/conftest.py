@@ -65,7 +65,9 @@ def _test_settings():
         # production default) would fail on every {% static %} tag.
         STORAGES={
             **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
         },
         # DATABASE_URL switches on the production security settings; the test client and
         # live_server speak plain HTTP, so do not bounce every request to https.
@@ -121,13 +123,17 @@ def make_staff(db):
         if verified:
             from allauth.account.models import EmailAddress
 
-            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            EmailAddress.objects.create(
+                user=user, email=user.email, verified=True, primary=True
+            )
         return user
 
     return make_staff
 
 
-def campaign_times(status: str, now: datetime) -> tuple[datetime, datetime | None, bool]:
+def campaign_times(
+    status: str, now: datetime
+) -> tuple[datetime, datetime | None, bool]:
     """(opens_at, closes_at, is_published) that give ``status`` at ``now``."""
     if status == "open":
         return now - timedelta(days=5), now + timedelta(days=15), True
@@ -160,7 +166,9 @@ def make_campaign(db):
             kind=Campaign.Kind.BOARD if status == "board" else Campaign.Kind.CAMPAIGN,
             title=title or f"Our future {n}",
             slug=f"our-future-{n}",
-            introduction=sanitise(f"<p>Tell us what would make work better.</p>{SCRIPT}"),
+            introduction=sanitise(
+                f"<p>Tell us what would make work better.</p>{SCRIPT}"
+            ),
             is_published=published,
             opens_at=opens_at,
             closes_at=closes_at,
@@ -169,7 +177,8 @@ def make_campaign(db):
         )
         campaign.audience_teams.set(list(audience_teams))
         Theme.objects.bulk_create(
-            Theme(campaign=campaign, name=name, position=i) for i, name in enumerate(themes)
+            Theme(campaign=campaign, name=name, position=i)
+            for i, name in enumerate(themes)
         )
         return campaign
 
@@ -197,7 +206,9 @@ def make_idea(db, make_staff):
             author=author,
             is_anonymous=anonymous,
             title=sanitise(title or f"Idea {n} {SCRIPT}", allow_markup=False),
-            body=sanitise(body or f"<p>Details of idea {n}</p><img src=x onerror=alert(1)>"),
+            body=sanitise(
+                body or f"<p>Details of idea {n}</p><img src=x onerror=alert(1)>"
+            ),
             visibility=visibility,
         )
         if created_at is not None:
@@ -226,7 +237,9 @@ def make_comment(db, make_staff):
             parent=parent,
             author=author,
             is_anonymous=anonymous,
-            body=sanitise(body or f'Comment {n} <a href="javascript:alert(1)">look</a>{SCRIPT}'),
+            body=sanitise(
+                body or f'Comment {n} <a href="javascript:alert(1)">look</a>{SCRIPT}'
+            ),
         )
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
         idea.comment_count += 1

@@ -111,3 +111,51 @@ def recount_tally(target: models.Model) -> Tally:
         target_type=target_type, target_id=target.pk, defaults=counts
     )
     return tally
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    moved: int  # votes now on the target
+    dropped: int  # votes removed because their voter had already voted on the target
+    source_before: tuple[int, int]  # (support, don't support) before the move
+    target_before: tuple[int, int]
+
+
+def _tally_pair(target_type: ContentType, target_id: int) -> tuple[int, int]:
+    tally = Tally.objects.filter(target_type=target_type, target_id=target_id).first()
+    return (tally.support, tally.dont_support) if tally else (0, 0)
+
+
+@transaction.atomic
+def move_votes(source: models.Model, target: models.Model) -> MoveResult:
+    """Move every vote on ``source`` to ``target`` (merging duplicates), so that no
+    person counts twice: where a voter already voted on the target, their target vote
+    stands and their source vote goes. Both tallies are then rebuilt from the rows.
+    """
+    source_type = ContentType.objects.get_for_model(source)
+    target_type = ContentType.objects.get_for_model(target)
+    source_votes = Vote.objects.filter(target_type=source_type, target_id=source.pk)
+    # Lock the voters first, as cast_vote does, so none of them can add a target vote
+    # between the check below and the move (which would break the unique constraint).
+    voter_ids = list(source_votes.values_list("voter_id", flat=True))
+    user_model = Vote._meta.get_field("voter").related_model
+    list(
+        user_model._default_manager.select_for_update()
+        .filter(pk__in=voter_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    before = (
+        _tally_pair(source_type, source.pk),
+        _tally_pair(target_type, target.pk),
+    )
+    already = Vote.objects.filter(target_type=target_type, target_id=target.pk).values(
+        "voter_id"
+    )
+    dropped, _ = source_votes.filter(voter_id__in=already).delete()
+    moved = source_votes.update(target_type=target_type, target_id=target.pk)
+    recount_tally(source)
+    recount_tally(target)
+    return MoveResult(
+        moved=moved, dropped=dropped, source_before=before[0], target_before=before[1]
+    )

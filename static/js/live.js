@@ -114,9 +114,16 @@ function start(root) {
   function apply(event) {
     if (event.type === "idea.posted") ideaPosted(event);
     else if (event.type === "comment.posted") commentPosted(event);
+    else if (event.type === "comment.removed") commentRemoved(event);
     else if (event.type === "idea.hidden") ideaHidden(event);
     else if (event.type === "idea.restored") ideaRestored(event);
     else if (event.type === "idea.status") ideaStatus(event);
+    else if (event.type === "comment.hidden") commentHidden(event);
+    else if (event.type === "comment.restored") commentPosted(event);
+    else if (event.type === "idea.edited") ideaEdited(event);
+    else if (event.type === "comment.edited") commentEdited(event);
+    else if (event.type === "idea.merged") ideaMerged(event);
+    else if (event.type === "idea.comments_locked") commentsLocked(event);
   }
 
   function fragment(html) {
@@ -220,6 +227,90 @@ function start(root) {
     list.querySelector(".sv-empty")?.remove();
     list.append(fragment(event.html));
     announce(text.textNewComment);
+  }
+
+  function commentHidden(event) {
+    // A moderator hid it: it (and, for a top-level comment, its replies) goes at once.
+    showCommentCount(event);
+    if (view === "idea" && Number(text.idea) === event.idea_id) {
+      document.getElementById(`comment-${event.comment_id}`)?.remove();
+    }
+  }
+
+  function showCommentCount(event) {
+    const selector = view === "idea" ? "#comments-heading" : `#idea-${event.idea_id} [data-comment-count]`;
+    const element = document.querySelector(selector);
+    if (element && (view !== "idea" || Number(text.idea) === event.idea_id)) {
+      element.textContent = commentsLabel(element, event.comment_count);
+    }
+  }
+
+  // -- moderators' edits, merges and locks ---------------------------------------
+  function swapParts(current, fresh, selectors) {
+    // Replace the edited text in place, keeping replies and the reader's own vote.
+    for (const selector of selectors) {
+      const before = current.querySelector(selector);
+      const after = fresh.querySelector(selector);
+      if (before && after) before.replaceWith(after);
+    }
+  }
+
+  function ideaEdited(event) {
+    if (view === "idea" && Number(text.idea) === event.idea_id) {
+      refreshParts([".sv-idea-full"]);
+      return;
+    }
+    const card = document.getElementById(`idea-${event.idea_id}`);
+    if (card && view === "campaign") {
+      swapParts(card, fragment(event.html), [".sv-meta", "h3", ".sv-body"]);
+    }
+  }
+
+  function commentEdited(event) {
+    const comment = document.getElementById(`comment-${event.comment_id}`);
+    if (!comment || view !== "idea") return;
+    swapParts(comment, fragment(event.html), [":scope > .sv-meta", ":scope > .sv-body"]);
+  }
+
+  function ideaMerged(event) {
+    if (view === "campaign") {
+      document.getElementById(`idea-${event.idea_id}`)?.remove();
+      const into = document.querySelector(`#idea-${event.into_id} [data-comment-count]`);
+      if (into) into.textContent = commentsLabel(into, event.comment_count);
+    } else if (Number(text.idea) === event.idea_id) {
+      refreshParts([".sv-idea-full", "#comments"]);
+    } else if (Number(text.idea) === event.into_id) {
+      refreshParts(["#comments"]);
+    }
+  }
+
+  function commentsLocked(event) {
+    if (view === "idea" && Number(text.idea) === event.idea_id) refreshParts(["#comments"]);
+  }
+
+  async function refreshParts(selectors) {
+    // Fetch the page again and swap just these parts (nothing typed elsewhere is lost).
+    try {
+      const response = await fetch(location.href, { credentials: "same-origin" });
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const selector of selectors) {
+        const fresh = doc.querySelector(selector);
+        const current = document.querySelector(selector);
+        if (fresh && current) current.replaceWith(document.adoptNode(fresh));
+      }
+    } catch {
+      /* keep what is shown; a reload shows the change */
+    }
+  }
+
+  function commentRemoved(event) {
+    const card = document.getElementById(`idea-${event.idea_id}`);
+    const count = card?.querySelector("[data-comment-count]");
+    if (count && view === "campaign") count.textContent = commentsLabel(count, event.comment_count);
+    if (view !== "idea" || Number(text.idea) !== event.idea_id) return;
+    document.getElementById(`comment-${event.comment_id}`)?.remove();
+    const heading = document.getElementById("comments-heading");
+    if (heading) heading.textContent = commentsLabel(heading, event.comment_count);
   }
 
   function commentsLabel(element, n) {

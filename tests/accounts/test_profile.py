@@ -29,7 +29,9 @@ def choices(make_team):
     }
 
 
-def test_profile_page_asks_the_questions_with_prefer_not_to_say(client, newcomer, choices):
+def test_profile_page_asks_the_questions_with_prefer_not_to_say(
+    client, newcomer, choices
+):
     response = client.get(profile_url() + "?next=/campaigns/x/")
 
     assert response.status_code == 200
@@ -60,7 +62,9 @@ def test_profile_answers_are_saved_and_the_person_carries_on(client, newcomer, c
     assert newcomer.staff_group == choices["staff_group"]
     assert newcomer.band == choices["band"]
     assert newcomer.profile_completed_at is not None
-    assert TeamMembership.objects.filter(staff_member=newcomer, team=choices["team"]).exists()
+    assert TeamMembership.objects.filter(
+        staff_member=newcomer, team=choices["team"]
+    ).exists()
 
 
 def test_prefer_not_to_say_leaves_every_answer_blank_and_counts_as_answered(
@@ -80,14 +84,20 @@ def test_prefer_not_to_say_leaves_every_answer_blank_and_counts_as_answered(
 
     assert response.status_code == 302
     newcomer.refresh_from_db()
-    assert (newcomer.directorate, newcomer.staff_group, newcomer.band) == (None, None, None)
+    assert (newcomer.directorate, newcomer.staff_group, newcomer.band) == (
+        None,
+        None,
+        None,
+    )
     assert newcomer.display_name == ""
     assert newcomer.profile_completed_at is not None
     assert not TeamMembership.objects.filter(staff_member=newcomer).exists()
 
 
 def test_some_answers_and_prefer_not_to_say_for_others(client, newcomer, choices):
-    client.post(profile_url(), {"directorate": "", "band": choices["band"].pk, "next": "/"})
+    client.post(
+        profile_url(), {"directorate": "", "band": choices["band"].pk, "next": "/"}
+    )
 
     newcomer.refresh_from_db()
     assert newcomer.directorate is None
@@ -95,7 +105,9 @@ def test_some_answers_and_prefer_not_to_say_for_others(client, newcomer, choices
 
 
 def test_skipping_the_questions_carries_on_and_does_not_ask_again(client, newcomer):
-    response = client.post(profile_url(), {"skip": "1", "next": "/campaigns/our-future/"})
+    response = client.post(
+        profile_url(), {"skip": "1", "next": "/campaigns/our-future/"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == "/campaigns/our-future/"
@@ -122,7 +134,9 @@ def test_an_answer_that_is_not_one_of_the_choices_is_shown_again_with_an_error(
     assert newcomer.profile_completed_at is None
 
 
-@pytest.mark.parametrize("next_url", ["https://evil.example.com/", "//evil.example.com/"])
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example.com/", "//evil.example.com/"]
+)
 def test_profile_never_redirects_to_another_site(client, newcomer, next_url):
     response = client.post(profile_url(), {"skip": "1", "next": next_url})
 
@@ -141,7 +155,8 @@ def test_profile_can_be_changed_later(client, make_staff, choices):
     client.force_login(user)
 
     client.post(
-        profile_url(), {"display_name": "New name", "band": choices["band"].pk, "next": "/"}
+        profile_url(),
+        {"display_name": "New name", "band": choices["band"].pk, "next": "/"},
     )
 
     user.refresh_from_db()
@@ -149,7 +164,9 @@ def test_profile_can_be_changed_later(client, make_staff, choices):
 
 
 def test_name_shown_to_colleagues_is_stored_without_markup(client, newcomer):
-    client.post(profile_url(), {"display_name": "Nia <script>alert(1)</script>", "next": "/"})
+    client.post(
+        profile_url(), {"display_name": "Nia <script>alert(1)</script>", "next": "/"}
+    )
 
     newcomer.refresh_from_db()
     assert "<" not in newcomer.display_name

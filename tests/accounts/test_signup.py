@@ -35,7 +35,9 @@ def sign_in(client, email: str, next_url: str | None = None):
 
 
 def confirmation_link(message) -> str:
-    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body)
+    match = re.search(
+        r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body
+    )
     assert match, message.body
     return match.group(1)
 
@@ -161,6 +163,8 @@ def test_first_sign_in_from_a_link_asks_the_profile_questions_then_goes_to_the_l
 def test_wrong_password_does_not_sign_in(client, make_staff):
     make_staff("regular@nhs.net")
 
-    client.post(reverse("account_login"), {"login": "regular@nhs.net", "password": "wrong"})
+    client.post(
+        reverse("account_login"), {"login": "regular@nhs.net", "password": "wrong"}
+    )
 
     assert not is_signed_in(client)

@@ -29,19 +29,24 @@ def anonymous_idea(make_campaign, author):
         body="It needs to be said.",
         anonymous=True,
     )
-    services.post_comment(author, idea, body="Adding more detail, quietly.", anonymous=True)
+    services.post_comment(
+        author, idea, body="Adding more detail, quietly.", anonymous=True
+    )
     return idea
 
 
 def pages(idea) -> list[str]:
     return [
         reverse("conversations:campaign", args=[idea.campaign.slug]),
-        reverse("conversations:campaign", args=[idea.campaign.slug]) + "?sort=discussed",
+        reverse("conversations:campaign", args=[idea.campaign.slug])
+        + "?sort=discussed",
         reverse("conversations:idea", args=[idea.campaign.slug, idea.pk]),
     ]
 
 
-@pytest.mark.parametrize("viewer_role", [None, "moderator", "engagement_manager", "administrator"])
+@pytest.mark.parametrize(
+    "viewer_role", [None, "moderator", "engagement_manager", "administrator"]
+)
 def test_anonymous_author_is_never_shown_to_anyone_else(
     client, make_staff, anonymous_idea, viewer_role
 ):
@@ -58,7 +63,9 @@ def test_anonymous_author_is_never_shown_to_anyone_else(
         assert "A colleague" in html
 
 
-def test_the_author_sees_their_own_anonymous_posts_as_theirs(client, author, anonymous_idea):
+def test_the_author_sees_their_own_anonymous_posts_as_theirs(
+    client, author, anonymous_idea
+):
     client.force_login(author)
 
     html = client.get(pages(anonymous_idea)[-1]).content.decode()
@@ -66,11 +73,15 @@ def test_the_author_sees_their_own_anonymous_posts_as_theirs(client, author, ano
     assert html.count("You (posted anonymously)") >= 2  # the idea and the comment
 
 
-def test_named_posts_show_the_authors_name(client, staff, make_idea, open_campaign, make_staff):
+def test_named_posts_show_the_authors_name(
+    client, staff, make_idea, open_campaign, make_staff
+):
     make_idea(open_campaign, author=make_staff(display_name="Sam Openly"))
     client.force_login(staff)
 
-    html = client.get(reverse("conversations:campaign", args=[open_campaign.slug])).content
+    html = client.get(
+        reverse("conversations:campaign", args=[open_campaign.slug])
+    ).content
     assert "Sam Openly" in html.decode()
 
 

@@ -101,7 +101,10 @@ def test_update_campaign_renames_and_adds_themes_but_keeps_themes_that_have_idea
     make_idea(campaign, theme=leadership)
 
     services.update_campaign(
-        campaign, manager, themes=["Wellbeing", "Working together"], title="New <b>title</b>"
+        campaign,
+        manager,
+        themes=["Wellbeing", "Working together"],
+        title="New <b>title</b>",
     )
 
     names = list(campaign.themes.values_list("name", flat=True))

@@ -40,7 +40,9 @@ def test_published_campaign_status_follows_its_times(now, expected):
     assert campaign().is_open(now) is (expected == CampaignStatus.OPEN)
 
 
-@pytest.mark.parametrize("now", [OPENS - timedelta(days=1), OPENS, CLOSES + timedelta(days=1)])
+@pytest.mark.parametrize(
+    "now", [OPENS - timedelta(days=1), OPENS, CLOSES + timedelta(days=1)]
+)
 def test_unpublished_campaign_is_a_draft_whatever_the_time(now):
     draft = campaign(is_published=False)
 
@@ -60,13 +62,21 @@ def test_queryset_filters_agree_with_status_at_a_fixed_time():
     made = {
         "open": campaign(slug="open"),
         "scheduled": campaign(
-            slug="scheduled", opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=20)
+            slug="scheduled",
+            opens_at=now + timedelta(days=1),
+            closes_at=now + timedelta(days=20),
         ),
         "closed": campaign(
-            slug="closed", opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1)
+            slug="closed",
+            opens_at=now - timedelta(days=30),
+            closes_at=now - timedelta(days=1),
         ),
-        "closes-now": campaign(slug="closes-now", opens_at=now - timedelta(days=3), closes_at=now),
-        "opens-now": campaign(slug="opens-now", opens_at=now, closes_at=now + timedelta(days=2)),
+        "closes-now": campaign(
+            slug="closes-now", opens_at=now - timedelta(days=3), closes_at=now
+        ),
+        "opens-now": campaign(
+            slug="opens-now", opens_at=now, closes_at=now + timedelta(days=2)
+        ),
         "draft": campaign(slug="draft", is_published=False),
         "board": campaign(
             slug="board",
@@ -92,7 +102,10 @@ def test_queryset_filters_agree_with_status_at_a_fixed_time():
             (CampaignStatus.CLOSED, Campaign.objects.closed(now)),
             (CampaignStatus.DRAFT, Campaign.objects.drafts()),
         ]:
-            assert (c.status(now) == status) == queryset.filter(pk=c.pk).exists(), (c.slug, status)
+            assert (c.status(now) == status) == queryset.filter(pk=c.pk).exists(), (
+                c.slug,
+                status,
+            )
 
 
 @pytest.mark.django_db

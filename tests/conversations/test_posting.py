@@ -85,7 +85,9 @@ def test_campaign_takes_ideas_exactly_from_opening_until_closing(staff, open_cam
         post(staff, open_campaign, now=open_campaign.closes_at)
 
 
-def test_team_campaign_refuses_people_outside_its_teams(make_campaign, make_team, make_staff):
+def test_team_campaign_refuses_people_outside_its_teams(
+    make_campaign, make_team, make_staff
+):
     campaign = make_campaign("open", audience_teams=[make_team()])
 
     with pytest.raises(NotInAudience) as refused:
@@ -94,7 +96,9 @@ def test_team_campaign_refuses_people_outside_its_teams(make_campaign, make_team
     assert "particular teams" in str(refused.value.message)
 
 
-def test_team_campaign_takes_ideas_from_its_team_members(make_campaign, make_team, make_staff):
+def test_team_campaign_takes_ideas_from_its_team_members(
+    make_campaign, make_team, make_staff
+):
     ward, other = make_team(), make_team()
     campaign = make_campaign("open", audience_teams=[ward, other])
 
@@ -114,7 +118,9 @@ def test_managers_and_moderators_are_in_every_audience(
     assert campaign.ideas.count() == 2
 
 
-def test_anonymous_idea_is_refused_where_the_campaign_does_not_allow_it(staff, open_campaign):
+def test_anonymous_idea_is_refused_where_the_campaign_does_not_allow_it(
+    staff, open_campaign
+):
     with pytest.raises(Refused) as refused:
         post(staff, open_campaign, anonymous=True)
 
@@ -146,7 +152,9 @@ def test_idea_without_a_title_is_refused(staff, open_campaign, title):
     assert "title" in " ".join(error.value.messages)
 
 
-@pytest.mark.parametrize("body", ["", "  \n ", "<script></script>", "<img src=x onerror=alert(1)>"])
+@pytest.mark.parametrize(
+    "body", ["", "  \n ", "<script></script>", "<img src=x onerror=alert(1)>"]
+)
 def test_idea_without_a_body_is_refused(staff, open_campaign, body):
     with pytest.raises(ValidationError):
         post(staff, open_campaign, body=body)
@@ -190,7 +198,10 @@ def test_posting_an_idea_records_participation_once(staff, open_campaign):
     post(staff, open_campaign)
     post(staff, open_campaign, title="Second thoughts")
 
-    assert Participation.objects.filter(campaign=open_campaign, staff_member=staff).count() == 1
+    assert (
+        Participation.objects.filter(campaign=open_campaign, staff_member=staff).count()
+        == 1
+    )
 
 
 def test_posting_an_idea_refreshes_the_campaign_counts(staff, open_campaign):
@@ -263,7 +274,9 @@ def test_closed_campaign_refuses_new_comments(staff, make_campaign, make_idea):
     assert not Comment.objects.exists()
 
 
-def test_team_campaign_refuses_comments_from_outsiders(make_campaign, make_team, make_idea, staff):
+def test_team_campaign_refuses_comments_from_outsiders(
+    make_campaign, make_team, make_idea, staff
+):
     idea = make_idea(make_campaign("open", audience_teams=[make_team()]))
 
     with pytest.raises(NotInAudience):
@@ -272,11 +285,13 @@ def test_team_campaign_refuses_comments_from_outsiders(make_campaign, make_team,
 
 def test_comment_text_is_stored_sanitised(staff, idea):
     comment = services.post_comment(
-        staff, idea, body='Yes <script>alert(1)</script><a href="https://x.nhs.uk">see</a>'
+        staff,
+        idea,
+        body='Yes <script>alert(1)</script><a href="https://x.nhs.uk">see</a>',
     )
 
     assert "<script" not in comment.body
-    assert 'rel="nofollow noopener"' in comment.body
+    assert 'rel="nofollow noopener noreferrer"' in comment.body
 
 
 @pytest.mark.parametrize("body", ["", "   ", "<script></script>"])
@@ -297,7 +312,9 @@ def test_anonymous_comment_is_refused_where_the_campaign_does_not_allow_it(staff
         services.post_comment(staff, idea, body="Quietly", anonymous=True)
 
 
-def test_anonymous_comment_is_kept_where_the_campaign_allows_it(staff, make_campaign, make_idea):
+def test_anonymous_comment_is_kept_where_the_campaign_allows_it(
+    staff, make_campaign, make_idea
+):
     idea = make_idea(make_campaign("open", allow_anonymous=True))
 
     comment = services.post_comment(staff, idea, body="Quietly", anonymous=True)
@@ -317,7 +334,9 @@ def test_reply_to_a_reply_attaches_to_the_top_level_comment(staff, idea, make_co
     top = make_comment(idea)
     reply = make_comment(idea, parent=top)
 
-    reply_to_reply = services.post_comment(staff, idea, body="And another thing", parent=reply)
+    reply_to_reply = services.post_comment(
+        staff, idea, body="And another thing", parent=reply
+    )
 
     assert reply_to_reply.parent == top
 
@@ -344,4 +363,7 @@ def test_commenting_records_participation_once(staff, idea):
     services.post_comment(staff, idea, body="One")
     services.post_comment(staff, idea, body="Two")
 
-    assert Participation.objects.filter(campaign=idea.campaign, staff_member=staff).count() == 1
+    assert (
+        Participation.objects.filter(campaign=idea.campaign, staff_member=staff).count()
+        == 1
+    )

@@ -89,7 +89,9 @@ def test_campaign_page_runs_a_fixed_number_of_queries(
     def url(campaign):
         return reverse("conversations:campaign", args=[campaign.slug]) + f"?sort={sort}"
 
-    queries_for(client, url(small))  # warm the session, permission and content-type caches
+    queries_for(
+        client, url(small)
+    )  # warm the session, permission and content-type caches
     few = queries_for(client, url(small))
     many = queries_for(client, url(large))
     page_two = queries_for(client, url(large) + "&page=2")
@@ -161,7 +163,9 @@ def test_idea_page_runs_a_fixed_number_of_queries(
     assert many <= IDEA_PAGE_MAX
 
 
-def test_home_page_runs_a_fixed_number_of_queries(client, make_staff, make_campaign, make_idea):
+def test_home_page_runs_a_fixed_number_of_queries(
+    client, make_staff, make_campaign, make_idea
+):
     viewer = make_staff()
     client.force_login(viewer)
     make_idea(make_campaign("open"))

@@ -26,7 +26,12 @@ def test_event_handler_attributes_are_removed():
 
 @pytest.mark.parametrize(
     "href",
-    ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "data:text/html,x"],
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,x",
+    ],
 )
 def test_javascript_and_data_links_lose_their_href(href):
     cleaned = sanitise(f'<a href="{href}">click me</a>')
@@ -44,10 +49,10 @@ def test_javascript_and_data_links_lose_their_href(href):
         '<a href="mailto:wellbeing@nhs.net">NHS</a>',
     ],
 )
-def test_links_get_rel_nofollow_noopener(text):
+def test_links_get_rel_nofollow_noopener_noreferrer(text):
     cleaned = sanitise(text)
 
-    assert 'rel="nofollow noopener"' in cleaned
+    assert 'rel="nofollow noopener noreferrer"' in cleaned
     assert "target" not in cleaned
     assert "href=" in cleaned
 
@@ -55,7 +60,9 @@ def test_links_get_rel_nofollow_noopener(text):
 def test_bare_web_addresses_become_safe_links():
     cleaned = sanitise("See https://www.nhs.uk/ for more")
 
-    assert '<a href="https://www.nhs.uk/" rel="nofollow noopener">' in cleaned
+    assert (
+        '<a href="https://www.nhs.uk/" rel="nofollow noopener noreferrer">' in cleaned
+    )
 
 
 def test_allowed_tags_are_kept():
@@ -77,7 +84,8 @@ def test_tags_outside_the_allow_list_are_stripped_but_their_text_kept():
 
 def test_plain_mode_strips_every_tag():
     cleaned = sanitise(
-        "<b>Better</b> <a href='https://x'>rotas</a><script>x()</script>", allow_markup=False
+        "<b>Better</b> <a href='https://x'>rotas</a><script>x()</script>",
+        allow_markup=False,
     )
 
     assert "<" not in cleaned
@@ -85,7 +93,10 @@ def test_plain_mode_strips_every_tag():
 
 
 def test_plain_mode_does_not_double_escape_ampersands():
-    assert sanitise("Fish & chips on Fridays", allow_markup=False) == "Fish & chips on Fridays"
+    assert (
+        sanitise("Fish & chips on Fridays", allow_markup=False)
+        == "Fish & chips on Fridays"
+    )
 
 
 def test_marked_up_text_escapes_a_bare_ampersand_once():

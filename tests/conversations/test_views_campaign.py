@@ -32,7 +32,9 @@ def signed_in(client, staff):
 # Who may see it ------------------------------------------------------------------------
 
 
-def test_campaign_page_lists_its_ideas(signed_in, open_campaign, make_idea, make_campaign):
+def test_campaign_page_lists_its_ideas(
+    signed_in, open_campaign, make_idea, make_campaign
+):
     make_idea(open_campaign, title="Protected lunch breaks")
     make_idea(open_campaign, title="Quiet room on every ward")
     make_idea(make_campaign("open"), title="An idea somewhere else")
@@ -67,7 +69,9 @@ def test_campaign_page_needs_sign_in(client, open_campaign):
 
 
 def test_unknown_campaign_is_not_found(signed_in):
-    response = signed_in.get(reverse("conversations:campaign", args=["no-such-campaign"]))
+    response = signed_in.get(
+        reverse("conversations:campaign", args=["no-such-campaign"])
+    )
 
     assert response.status_code == 404
 
@@ -76,7 +80,9 @@ def test_draft_campaign_is_not_found_for_staff(signed_in, make_campaign):
     assert signed_in.get(page_url(make_campaign("draft"))).status_code == 404
 
 
-def test_draft_campaign_is_visible_to_an_engagement_manager(client, manager, make_campaign):
+def test_draft_campaign_is_visible_to_an_engagement_manager(
+    client, manager, make_campaign
+):
     draft = make_campaign("draft", title="Next quarter draft")
     client.force_login(manager)
 
@@ -98,7 +104,9 @@ def test_team_campaign_is_forbidden_to_people_outside_its_teams(
     assert "particular teams" in response.content.decode()
 
 
-def test_team_campaign_is_open_to_its_team_members(client, make_staff, make_team, make_campaign):
+def test_team_campaign_is_open_to_its_team_members(
+    client, make_staff, make_team, make_campaign
+):
     ward = make_team()
     campaign = make_campaign("open", audience_teams=[ward])
     client.force_login(make_staff(teams=[ward]))
@@ -107,7 +115,9 @@ def test_team_campaign_is_open_to_its_team_members(client, make_staff, make_team
 
 
 @pytest.mark.parametrize("status", ["scheduled", "closed"])
-def test_campaign_that_is_not_open_can_still_be_read(signed_in, make_campaign, make_idea, status):
+def test_campaign_that_is_not_open_can_still_be_read(
+    signed_in, make_campaign, make_idea, status
+):
     campaign = make_campaign(status)
     make_idea(campaign, title="Readable idea")
 
@@ -141,7 +151,9 @@ def test_theme_filter_shows_only_that_themes_ideas(signed_in, open_campaign, mak
     assert "Wellbeing idea" not in response.content.decode()
 
 
-def test_unknown_theme_filter_shows_every_idea(signed_in, open_campaign, make_idea, make_campaign):
+def test_unknown_theme_filter_shows_every_idea(
+    signed_in, open_campaign, make_idea, make_campaign
+):
     other_theme = make_campaign("open").themes.first()
     make_idea(open_campaign, title="One")
     make_idea(open_campaign, title="Two")
@@ -157,13 +169,20 @@ def test_newest_ideas_come_first_by_default(signed_in, open_campaign, make_idea)
     for days, title in [(3, "Oldest"), (1, "Newest"), (2, "Middle")]:
         make_idea(open_campaign, title=title, created_at=now - timedelta(days=days))
 
-    assert listed(signed_in.get(page_url(open_campaign))) == ["Newest", "Middle", "Oldest"]
+    assert listed(signed_in.get(page_url(open_campaign))) == [
+        "Newest",
+        "Middle",
+        "Oldest",
+    ]
 
 
 def test_most_supported_sort_puts_the_best_supported_idea_first(
     signed_in, open_campaign, make_idea, make_staff
 ):
-    ideas = {title: make_idea(open_campaign, title=title) for title in ("Few", "Most", "None")}
+    ideas = {
+        title: make_idea(open_campaign, title=title)
+        for title in ("Few", "Most", "None")
+    }
     for _ in range(3):
         cast_vote(make_staff(), ideas["Most"], 1)
     cast_vote(make_staff(), ideas["Few"], 1)
@@ -234,12 +253,17 @@ def test_random_order_is_stable_across_pages_for_one_session(
     assert ids(1) == first  # the same session sees the same order again
 
 
-def test_random_order_is_not_simply_oldest_or_newest_first(open_campaign, make_idea, staff):
+def test_random_order_is_not_simply_oldest_or_newest_first(
+    open_campaign, make_idea, staff
+):
     ids = [make_idea(open_campaign).pk for _ in range(20)]
 
     def order(seed):
         return [
-            i.pk for i in queries.campaign_ideas(open_campaign, staff, sort="random", seed=seed)
+            i.pk
+            for i in queries.campaign_ideas(
+                open_campaign, staff, sort="random", seed=seed
+            )
         ]
 
     rotations = {tuple(ids[k:] + ids[:k]) for k in range(len(ids))}

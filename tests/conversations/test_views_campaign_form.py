@@ -54,7 +54,9 @@ def test_engagement_manager_creates_a_campaign_through_the_site(client, manager)
 
 def test_times_are_read_in_the_organisations_time_zone(client, manager):
     client.force_login(manager)
-    opens = timezone.localtime(timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    opens = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        second=0, microsecond=0
+    )
 
     client.post(
         reverse(CREATE),
@@ -83,7 +85,9 @@ def test_campaign_form_is_shown_to_an_engagement_manager(client, manager):
 
 
 @pytest.mark.parametrize("role", [None, "moderator"])
-def test_staff_who_are_not_engagement_managers_cannot_create_campaigns(client, make_staff, role):
+def test_staff_who_are_not_engagement_managers_cannot_create_campaigns(
+    client, make_staff, role
+):
     client.force_login(make_staff(roles=[role] if role else []))
 
     assert client.get(reverse(CREATE)).status_code == 403
@@ -119,7 +123,9 @@ def test_campaign_without_themes_is_shown_again_with_an_error(client, manager):
     assert "Add at least one theme, one per line." in response.content.decode()
 
 
-def test_campaign_with_the_same_theme_twice_is_shown_again_with_an_error(client, manager):
+def test_campaign_with_the_same_theme_twice_is_shown_again_with_an_error(
+    client, manager
+):
     client.force_login(manager)
 
     response = client.post(reverse(CREATE), form_data(themes="Wellbeing\nwellbeing"))
@@ -144,7 +150,9 @@ def test_published_campaign_that_has_already_closed_is_refused(client, manager):
     assert "The closing time must be in the future." in response.content.decode()
 
 
-def test_engagement_manager_edits_a_campaign_through_the_site(client, manager, make_campaign):
+def test_engagement_manager_edits_a_campaign_through_the_site(
+    client, manager, make_campaign
+):
     campaign = make_campaign("open", themes=["Wellbeing"])
     client.force_login(manager)
     data = form_data(
@@ -154,7 +162,9 @@ def test_engagement_manager_edits_a_campaign_through_the_site(client, manager, m
         closes_at=local(campaign.closes_at),
     )
 
-    response = client.post(reverse("conversations:campaign_edit", args=[campaign.slug]), data)
+    response = client.post(
+        reverse("conversations:campaign_edit", args=[campaign.slug]), data
+    )
 
     assert response.status_code == 302
     campaign.refresh_from_db()

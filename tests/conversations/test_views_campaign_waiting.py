@@ -25,7 +25,7 @@ def test_own_held_idea_is_listed_apart_for_its_author_only(
     page = client.get(url).content.decode()
     assert "Your ideas waiting for a moderator" in page
     assert "Waiting one" in page and "contains a phone number" in page
-    assert 'id="idea-%d"' % held.pk not in page  # not in the public list
+    assert f'id="idea-{held.pk}"' not in page  # not in the public list
     assert "1 idea" in page  # the list counts visible ideas only
 
     client.force_login(colleague)

@@ -21,9 +21,15 @@ def test_home_lists_open_upcoming_and_closed_campaigns_for_a_signed_in_person(
     assert "Open conversation" in html
     assert "Upcoming conversation" in html
     assert "Finished conversation" in html
-    assert [c.title for c in response.context["open_campaigns"]] == ["Open conversation"]
-    assert [c.title for c in response.context["upcoming_campaigns"]] == ["Upcoming conversation"]
-    assert [c.title for c in response.context["closed_campaigns"]] == ["Finished conversation"]
+    assert [c.title for c in response.context["open_campaigns"]] == [
+        "Open conversation"
+    ]
+    assert [c.title for c in response.context["upcoming_campaigns"]] == [
+        "Upcoming conversation"
+    ]
+    assert [c.title for c in response.context["closed_campaigns"]] == [
+        "Finished conversation"
+    ]
     # Open first, then upcoming, then closed, as a person reads the page.
     assert (
         html.index("Open conversation")
@@ -57,7 +63,9 @@ def test_home_hides_team_campaigns_from_people_outside_the_teams(
     assert "Ward 7 shout" in client.get(reverse("home")).content.decode()
 
 
-def test_home_shows_how_many_ideas_an_open_campaign_has(client, staff, make_campaign, make_idea):
+def test_home_shows_how_many_ideas_an_open_campaign_has(
+    client, staff, make_campaign, make_idea
+):
     campaign = make_campaign("open", title="Counted")
     for _ in range(3):
         make_idea(campaign)

@@ -38,7 +38,9 @@ def idea(open_campaign, make_idea):
 # The idea page -------------------------------------------------------------------------
 
 
-def test_idea_page_shows_the_idea_its_comments_and_replies(signed_in, idea, make_comment):
+def test_idea_page_shows_the_idea_its_comments_and_replies(
+    signed_in, idea, make_comment
+):
     top = make_comment(idea, body="We tried this on Ward 3.")
     make_comment(idea, body="It worked for us too.", parent=top)
     make_comment(idea, body="What about nights?")
@@ -49,7 +51,11 @@ def test_idea_page_shows_the_idea_its_comments_and_replies(signed_in, idea, make
     html = response.content.decode()
     assert "Protected lunch breaks" in html
     assert "Half an hour <b>away</b> from the ward." in html  # allowed markup is kept
-    for text in ("We tried this on Ward 3.", "It worked for us too.", "What about nights?"):
+    for text in (
+        "We tried this on Ward 3.",
+        "It worked for us too.",
+        "What about nights?",
+    ):
         assert text in html
     # the reply is shown under the comment it answers
     assert (
@@ -58,7 +64,10 @@ def test_idea_page_shows_the_idea_its_comments_and_replies(signed_in, idea, make
         < html.index("What about nights?")
     )
     comments = response.context["comments"]
-    assert [c.body for c in comments] == ["We tried this on Ward 3.", "What about nights?"]
+    assert [c.body for c in comments] == [
+        "We tried this on Ward 3.",
+        "What about nights?",
+    ]
     assert [r.body for r in comments[0].thread_replies] == ["It worked for us too."]
 
 
@@ -85,7 +94,9 @@ def test_hidden_comment_is_not_shown(signed_in, idea, make_comment):
     hidden = make_comment(idea, body="Removed by a moderator")
     Comment.objects.filter(pk=hidden.pk).update(visibility=Visibility.HIDDEN)
 
-    assert "Removed by a moderator" not in signed_in.get(idea_url(idea)).content.decode()
+    assert (
+        "Removed by a moderator" not in signed_in.get(idea_url(idea)).content.decode()
+    )
 
 
 def test_idea_from_another_campaign_is_not_found_at_this_campaigns_address(
@@ -172,7 +183,9 @@ def test_idea_with_an_empty_title_is_shown_again_with_the_text_kept_and_an_error
     assert not Idea.objects.exists()
 
 
-def test_idea_with_an_over_long_title_is_shown_again_with_an_error(signed_in, open_campaign):
+def test_idea_with_an_over_long_title_is_shown_again_with_an_error(
+    signed_in, open_campaign
+):
     response = signed_in.post(
         create_url(open_campaign),
         {
@@ -187,7 +200,9 @@ def test_idea_with_an_over_long_title_is_shown_again_with_an_error(signed_in, op
 
 
 def test_idea_without_a_theme_is_shown_again_with_an_error(signed_in, open_campaign):
-    response = signed_in.post(create_url(open_campaign), {"title": "Title", "body": "Body"})
+    response = signed_in.post(
+        create_url(open_campaign), {"title": "Title", "body": "Body"}
+    )
 
     assert response.status_code == 400
     assert "Choose the theme your idea is about." in response.content.decode()
@@ -218,7 +233,9 @@ def test_idea_form_for_a_scheduled_campaign_is_refused(signed_in, make_campaign)
     assert response.status_code == 403
 
 
-def test_idea_form_for_a_scheduled_campaign_says_when_it_opens(signed_in, make_campaign):
+def test_idea_form_for_a_scheduled_campaign_says_when_it_opens(
+    signed_in, make_campaign
+):
     html = signed_in.get(create_url(make_campaign("scheduled"))).content.decode()
 
     assert "opens on" in html
@@ -234,20 +251,27 @@ def test_posting_too_often_shows_the_form_again_with_a_wait_message(
 
     response = signed_in.post(create_url(open_campaign), {**data, "title": "Two"})
 
-    assert response.status_code == 400
+    assert response.status_code == 429
     assert "wait a few minutes" in response.content.decode()
     assert Idea.objects.count() == 1
 
 
-def test_anonymous_option_is_offered_only_where_the_campaign_allows_it(signed_in, make_campaign):
+def test_anonymous_option_is_offered_only_where_the_campaign_allows_it(
+    signed_in, make_campaign
+):
     allowing = make_campaign("open", allow_anonymous=True)
     not_allowing = make_campaign("open")
 
     assert 'name="anonymous"' in signed_in.get(create_url(allowing)).content.decode()
-    assert 'name="anonymous"' not in signed_in.get(create_url(not_allowing)).content.decode()
+    assert (
+        'name="anonymous"'
+        not in signed_in.get(create_url(not_allowing)).content.decode()
+    )
 
 
-def test_anonymous_box_on_a_campaign_that_does_not_allow_it_is_ignored(signed_in, open_campaign):
+def test_anonymous_box_on_a_campaign_that_does_not_allow_it_is_ignored(
+    signed_in, open_campaign
+):
     signed_in.post(
         create_url(open_campaign),
         {
@@ -262,7 +286,10 @@ def test_anonymous_box_on_a_campaign_that_does_not_allow_it_is_ignored(signed_in
 
 
 def test_unknown_campaign_idea_form_is_not_found(signed_in):
-    assert signed_in.get(reverse("conversations:idea_create", args=["nope"])).status_code == 404
+    assert (
+        signed_in.get(reverse("conversations:idea_create", args=["nope"])).status_code
+        == 404
+    )
 
 
 # Commenting ----------------------------------------------------------------------------
@@ -277,7 +304,9 @@ def test_commenting_redirects_to_the_comment(signed_in, staff, idea):
     assert response["Location"] == idea_url(idea) + f"#comment-{comment.pk}"
 
 
-def test_replying_through_the_site_attaches_to_the_top_level_comment(signed_in, idea, make_comment):
+def test_replying_through_the_site_attaches_to_the_top_level_comment(
+    signed_in, idea, make_comment
+):
     top = make_comment(idea)
     reply = make_comment(idea, parent=top)
 
@@ -294,7 +323,9 @@ def test_empty_comment_is_shown_again_with_an_error(signed_in, idea):
     assert not Comment.objects.exists()
 
 
-def test_commenting_on_a_closed_campaign_is_refused(signed_in, make_campaign, make_idea):
+def test_commenting_on_a_closed_campaign_is_refused(
+    signed_in, make_campaign, make_idea
+):
     idea = make_idea(make_campaign("closed"))
 
     response = signed_in.post(comment_url(idea), {"body": "Late"})
@@ -305,4 +336,7 @@ def test_commenting_on_a_closed_campaign_is_refused(signed_in, make_campaign, ma
 
 
 def test_reply_to_an_unknown_comment_is_not_found(signed_in, idea):
-    assert signed_in.post(comment_url(idea), {"body": "x", "parent": 999999}).status_code == 404
+    assert (
+        signed_in.post(comment_url(idea), {"body": "x", "parent": 999999}).status_code
+        == 404
+    )

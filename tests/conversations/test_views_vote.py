@@ -26,10 +26,14 @@ def idea(open_campaign, make_idea):
     return make_idea(open_campaign)
 
 
-def test_support_by_script_answers_with_the_tallies(signed_in, open_campaign, idea, make_staff):
+def test_support_by_script_answers_with_the_tallies(
+    signed_in, open_campaign, idea, make_staff
+):
     cast_vote(make_staff(), idea, -1)
 
-    response = signed_in.post(vote_url(open_campaign, "idea", idea), {"value": "support"}, **JSON)
+    response = signed_in.post(
+        vote_url(open_campaign, "idea", idea), {"value": "support"}, **JSON
+    )
 
     assert response.status_code == 200
     assert response.json() == {"value": 1, "support": 1, "dont_support": 1}
@@ -46,7 +50,9 @@ def test_dont_support_then_clear_by_script(signed_in, open_campaign, idea, staff
     assert not Vote.objects.filter(voter=staff).exists()
 
 
-def test_voting_twice_the_same_way_by_script_counts_once(signed_in, open_campaign, idea):
+def test_voting_twice_the_same_way_by_script_counts_once(
+    signed_in, open_campaign, idea
+):
     url = vote_url(open_campaign, "idea", idea)
 
     signed_in.post(url, {"value": "support"}, **JSON)
@@ -67,7 +73,10 @@ def test_vote_on_a_comment_by_script(signed_in, open_campaign, idea, make_commen
 
 
 def test_plain_form_vote_redirects_back_to_next(signed_in, open_campaign, idea):
-    back = reverse("conversations:campaign", args=[open_campaign.slug]) + "?sort=supported&page=2"
+    back = (
+        reverse("conversations:campaign", args=[open_campaign.slug])
+        + "?sort=supported&page=2"
+    )
 
     response = signed_in.post(
         vote_url(open_campaign, "idea", idea), {"value": "support", "next": back}
@@ -78,7 +87,9 @@ def test_plain_form_vote_redirects_back_to_next(signed_in, open_campaign, idea):
     assert Vote.objects.get().value == 1
 
 
-def test_plain_form_vote_never_redirects_to_another_site(signed_in, open_campaign, idea):
+def test_plain_form_vote_never_redirects_to_another_site(
+    signed_in, open_campaign, idea
+):
     response = signed_in.post(
         vote_url(open_campaign, "idea", idea),
         {"value": "support", "next": "https://evil.example.com/"},
@@ -93,7 +104,9 @@ def test_voting_on_a_closed_campaign_by_script_is_refused_with_the_message(
     campaign = make_campaign("closed")
     idea = make_idea(campaign)
 
-    response = signed_in.post(vote_url(campaign, "idea", idea), {"value": "support"}, **JSON)
+    response = signed_in.post(
+        vote_url(campaign, "idea", idea), {"value": "support"}, **JSON
+    )
 
     assert response.status_code == 403
     assert "This campaign is closed" in response.json()["error"]
@@ -113,7 +126,9 @@ def test_voting_on_a_closed_campaign_by_plain_form_shows_a_refusal_page(
 
 
 def test_vote_without_a_valid_value_is_refused(signed_in, open_campaign, idea):
-    response = signed_in.post(vote_url(open_campaign, "idea", idea), {"value": "maybe"}, **JSON)
+    response = signed_in.post(
+        vote_url(open_campaign, "idea", idea), {"value": "maybe"}, **JSON
+    )
 
     assert response.status_code == 400
     assert "error" in response.json()
@@ -132,8 +147,12 @@ def test_vote_needs_sign_in(client, open_campaign, idea):
 
 
 def test_vote_on_an_unknown_kind_or_target_is_not_found(signed_in, open_campaign, idea):
-    unknown_kind = reverse("conversations:vote", args=[open_campaign.slug, "campaign", idea.pk])
-    unknown_idea = reverse("conversations:vote", args=[open_campaign.slug, "idea", 999999])
+    unknown_kind = reverse(
+        "conversations:vote", args=[open_campaign.slug, "campaign", idea.pk]
+    )
+    unknown_idea = reverse(
+        "conversations:vote", args=[open_campaign.slug, "idea", 999999]
+    )
 
     assert signed_in.post(unknown_kind, {"value": "support"}).status_code == 404
     assert signed_in.post(unknown_idea, {"value": "support"}).status_code == 404
@@ -144,7 +163,9 @@ def test_vote_on_a_comment_from_another_campaign_is_not_found(
 ):
     other = make_comment(make_idea(make_campaign("open")))
 
-    response = signed_in.post(vote_url(open_campaign, "comment", other), {"value": "support"})
+    response = signed_in.post(
+        vote_url(open_campaign, "comment", other), {"value": "support"}
+    )
 
     assert response.status_code == 404
 
@@ -155,7 +176,9 @@ def test_vote_in_a_team_campaign_is_forbidden_to_outsiders(
     campaign = make_campaign("open", audience_teams=[make_team()])
     idea = make_idea(campaign)
 
-    response = signed_in.post(vote_url(campaign, "idea", idea), {"value": "support"}, **JSON)
+    response = signed_in.post(
+        vote_url(campaign, "idea", idea), {"value": "support"}, **JSON
+    )
 
     assert response.status_code == 403
     assert not Vote.objects.exists()

@@ -18,7 +18,9 @@ def test_open_campaign_takes_a_vote_on_an_idea(staff, open_campaign, make_idea):
     assert (result.value, result.support, result.dont_support) == (1, 1, 0)
 
 
-def test_open_campaign_takes_a_vote_on_a_comment(staff, open_campaign, make_idea, make_comment):
+def test_open_campaign_takes_a_vote_on_a_comment(
+    staff, open_campaign, make_idea, make_comment
+):
     comment = make_comment(make_idea(open_campaign))
 
     result = services.vote(staff, comment, -1)
@@ -38,7 +40,9 @@ def test_closed_campaign_refuses_votes(staff, make_campaign, make_idea, make_com
     assert not Vote.objects.exists()
 
 
-def test_scheduled_campaign_refuses_votes_and_says_when_it_opens(staff, make_campaign, make_idea):
+def test_scheduled_campaign_refuses_votes_and_says_when_it_opens(
+    staff, make_campaign, make_idea
+):
     idea = make_idea(make_campaign("scheduled"))
 
     with pytest.raises(CampaignNotOpen) as refused:
@@ -47,7 +51,9 @@ def test_scheduled_campaign_refuses_votes_and_says_when_it_opens(staff, make_cam
     assert "opens on" in str(refused.value.message)
 
 
-def test_team_campaign_refuses_votes_from_outsiders(staff, make_campaign, make_team, make_idea):
+def test_team_campaign_refuses_votes_from_outsiders(
+    staff, make_campaign, make_team, make_idea
+):
     idea = make_idea(make_campaign("open", audience_teams=[make_team()]))
 
     with pytest.raises(NotInAudience):
@@ -69,10 +75,15 @@ def test_voting_records_participation_once(staff, open_campaign, make_idea):
     services.vote(staff, second, -1)
     services.vote(staff, first, -1)
 
-    assert Participation.objects.filter(campaign=open_campaign, staff_member=staff).count() == 1
+    assert (
+        Participation.objects.filter(campaign=open_campaign, staff_member=staff).count()
+        == 1
+    )
 
 
-def test_taking_back_a_vote_alone_does_not_count_as_taking_part(staff, open_campaign, make_idea):
+def test_taking_back_a_vote_alone_does_not_count_as_taking_part(
+    staff, open_campaign, make_idea
+):
     services.vote(staff, make_idea(open_campaign), 0)
 
     assert not Participation.objects.filter(staff_member=staff).exists()

@@ -57,7 +57,12 @@ def test_changing_a_vote_moves_it_from_one_count_to_the_other(idea, staff):
     cast_vote(staff, idea, SUPPORT)
     result = cast_vote(staff, idea, DONT_SUPPORT)
 
-    assert (result.value, result.support, result.dont_support, result.changed) == (-1, 0, 1, True)
+    assert (result.value, result.support, result.dont_support, result.changed) == (
+        -1,
+        0,
+        1,
+        True,
+    )
     assert Vote.objects.filter(voter=staff).count() == 1
     assert stored_tally(idea) == rows(idea)
 
@@ -66,7 +71,12 @@ def test_taking_a_vote_back_removes_the_row_and_the_count(idea, staff):
     cast_vote(staff, idea, SUPPORT)
     result = cast_vote(staff, idea, TAKE_BACK)
 
-    assert (result.value, result.support, result.dont_support, result.changed) == (0, 0, 0, True)
+    assert (result.value, result.support, result.dont_support, result.changed) == (
+        0,
+        0,
+        0,
+        True,
+    )
     assert not Vote.objects.filter(voter=staff).exists()
     assert stored_tally(idea) == rows(idea) == {"support": 0, "dont_support": 0}
 
@@ -103,7 +113,9 @@ def test_tally_equals_the_vote_rows_after_many_changes(idea, make_staff):
     voters = [make_staff() for _ in range(6)]
     rng = random.Random(20240601)
     for _ in range(80):
-        cast_vote(rng.choice(voters), idea, rng.choice([SUPPORT, DONT_SUPPORT, TAKE_BACK]))
+        cast_vote(
+            rng.choice(voters), idea, rng.choice([SUPPORT, DONT_SUPPORT, TAKE_BACK])
+        )
 
     before = stored_tally(idea)
     assert before == rows(idea)
@@ -141,7 +153,9 @@ def test_a_vote_on_a_comment_is_separate_from_a_vote_on_an_idea_with_the_same_id
 
 
 @pytest.mark.parametrize("value", [2, -2, 5, None, "support"])
-def test_a_vote_other_than_support_dont_support_or_take_back_is_refused(idea, staff, value):
+def test_a_vote_other_than_support_dont_support_or_take_back_is_refused(
+    idea, staff, value
+):
     with pytest.raises(ValueError):
         cast_vote(staff, idea, value)
     assert not Vote.objects.exists()
@@ -171,18 +185,26 @@ def test_votes_by_voter_is_empty_for_someone_not_signed_in(idea, staff):
 
 def test_votes_by_voter_runs_one_query(idea, staff, django_assert_num_queries):
     cast_vote(staff, idea, SUPPORT)
-    ContentType.objects.get_for_model(Idea)  # the content type cache is warm in a server
+    ContentType.objects.get_for_model(
+        Idea
+    )  # the content type cache is warm in a server
 
     with django_assert_num_queries(1):
         votes_by_voter(staff, Idea, [idea.pk, idea.pk + 1, idea.pk + 2])
 
 
-def test_a_second_vote_row_for_the_same_person_and_target_is_refused_by_the_database(idea, staff):
+def test_a_second_vote_row_for_the_same_person_and_target_is_refused_by_the_database(
+    idea, staff
+):
     target_type = ContentType.objects.get_for_model(idea)
-    Vote.objects.create(voter=staff, target_type=target_type, target_id=idea.pk, value=1)
+    Vote.objects.create(
+        voter=staff, target_type=target_type, target_id=idea.pk, value=1
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Vote.objects.create(voter=staff, target_type=target_type, target_id=idea.pk, value=-1)
+        Vote.objects.create(
+            voter=staff, target_type=target_type, target_id=idea.pk, value=-1
+        )
 
     assert Vote.objects.filter(voter=staff).count() == 1
 
@@ -193,7 +215,9 @@ def test_a_vote_row_with_a_value_other_than_plus_or_minus_one_is_refused_by_the_
     target_type = ContentType.objects.get_for_model(idea)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Vote.objects.create(voter=staff, target_type=target_type, target_id=idea.pk, value=3)
+        Vote.objects.create(
+            voter=staff, target_type=target_type, target_id=idea.pk, value=3
+        )
 
 
 def test_a_second_tally_row_for_the_same_target_is_refused_by_the_database(idea):

@@ -74,7 +74,9 @@ def crowd(make_campaign, make_idea, make_staff):
     idea = make_idea(make_campaign("open"))
     voters = [make_staff() for _ in range(DISTINCT_VOTERS)]
     hammering = make_staff()
-    ContentType.objects.get_for_model(idea)  # warm the content-type cache, as in a server
+    ContentType.objects.get_for_model(
+        idea
+    )  # warm the content-type cache, as in a server
     return idea, voters, hammering
 
 
@@ -95,7 +97,9 @@ def test_concurrent_votes_keep_the_tally_equal_to_the_rows(crowd):
     # Every one of the 40 distinct voters was counted, whatever the other person did.
     others = votes.exclude(voter=hammering)
     assert others.count() == DISTINCT_VOTERS
-    assert others.filter(value=1).count() == sum(1 for i in range(DISTINCT_VOTERS) if i % 4)
+    assert others.filter(value=1).count() == sum(
+        1 for i in range(DISTINCT_VOTERS) if i % 4
+    )
     assert votes.filter(voter=hammering).count() <= 1
 
 

@@ -1,0 +1,105 @@
+"""/me/: a person's own posts, a copy of their data, and closing their account.
+
+Every post here is fetched as "yours or nothing": someone else's post answers 404,
+exactly like a post that does not exist, so these pages cannot be used to find out
+who wrote what.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from accounts.forms import DeleteAccountForm
+from conversations import own_posts
+from conversations.models import Comment, Idea
+
+
+def _own(model, request: HttpRequest, pk: int):
+    post = model.objects.filter(pk=pk, author=request.user).first()
+    if post is None:
+        raise Http404(_("You have no post at this address."))
+    return post
+
+
+@login_required
+def my_posts(request: HttpRequest) -> HttpResponse:
+    ideas, comments = own_posts.own_posts(request.user)
+    return render(
+        request, "accounts/my_posts.html", {"ideas": ideas, "comments": comments}
+    )
+
+
+@login_required
+def delete_idea(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = _own(Idea, request, pk)
+    if request.method == "POST":
+        own_posts.delete_own_idea(request.user, idea)
+        messages.success(request, _("Your idea has been deleted."))
+        return redirect("me:posts")
+    return render(
+        request,
+        "accounts/delete_post.html",
+        {"post": idea, "kind": "idea", "comment_count": idea.comments.count()},
+    )
+
+
+@login_required
+def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own(Comment, request, pk)
+    if request.method == "POST":
+        own_posts.delete_own_comment(request.user, comment)
+        messages.success(request, _("Your comment has been deleted."))
+        return redirect("me:posts")
+    return render(
+        request,
+        "accounts/delete_post.html",
+        {"post": comment, "kind": "comment", "reply_count": comment.replies.count()},
+    )
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/my_data.html")
+
+
+@login_required
+@never_cache
+def export(request: HttpRequest) -> HttpResponse:
+    data = own_posts.export_my_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="staff-voice-my-data-{stamp}.json"'
+    )
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        own_posts.delete_account(
+            request.user, remove_posts=form.cleaned_data["remove_posts"]
+        )
+        logout(request)
+        messages.success(
+            request,
+            _("Your account has been deleted. Thank you for taking part."),
+        )
+        return redirect("home")
+    return render(
+        request,
+        "accounts/delete_account.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

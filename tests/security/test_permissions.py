@@ -1,0 +1,304 @@
+"""Every role against every action (IDOR included): other teams' campaigns, drafts,
+other people's posts, moderation, the break-glass reveal, personal data and the admin.
+
+Each cell is what the site must answer: "login" (302 to sign-in), "done" (302
+elsewhere: the action happened), or a status code.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from accounts import roles as role_groups
+from accounts.models import TeamMembership
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "visitor",
+    "staff",
+    "other_team",
+    "team_lead",
+    "moderator",
+    "engagement_manager",
+    "administrator",
+]
+EVERYONE_SIGNED_IN = ROLES[1:]
+MANAGERS = {"engagement_manager", "administrator"}
+MODERATORS = {"moderator", "engagement_manager", "administrator"}
+
+
+@dataclass
+class World:
+    org_campaign: object
+    org_idea: object
+    team_campaign: object
+    team_idea: object
+    draft_campaign: object
+    draft_idea: object
+    someone: object  # another person, the author of every post here
+    reveal_request: object
+
+
+@pytest.fixture
+def world(make_team, make_campaign, make_idea, make_comment, make_staff, settings):
+    from conversations import reveal
+
+    settings.REVEAL_ENABLED = True
+    team, other = make_team("Ward A"), make_team("Ward B")
+    someone = make_staff(teams=[team])
+    org = make_campaign("open", allow_anonymous=True)
+    org_idea = make_idea(org, author=someone, anonymous=True)
+    make_comment(org_idea, author=someone)
+    team_campaign = make_campaign("open", audience_teams=[team])
+    team_idea = make_idea(team_campaign, author=someone)
+    draft = make_campaign("draft")
+    draft_idea = make_idea(draft, author=someone)
+    holders = [make_staff(), make_staff()]
+    permission = Permission.objects.get(codename="reveal_identity")
+    for holder in holders:
+        holder.user_permissions.add(permission)
+    pending = reveal.request_reveal(
+        holders[0], org_idea, "A credible threat to a colleague's safety tonight."
+    )
+    world = World(
+        org, org_idea, team_campaign, team_idea, draft, draft_idea, someone, pending
+    )
+    world.teams = {"team": team, "other": other}
+    return world
+
+
+def sign_in_as(client, role: str, world: World, make_staff):
+    if role == "visitor":
+        return None
+    teams = {
+        "staff": [world.teams["team"]],
+        "other_team": [world.teams["other"]],
+    }.get(role, [])
+    person = make_staff(
+        roles=[role] if role not in ("staff", "other_team") else [], teams=teams
+    )
+    if role == "team_lead":
+        TeamMembership.objects.create(
+            team=world.teams["team"],
+            staff_member=person,
+            role=TeamMembership.Role.LEAD,
+        )
+    if role == "administrator":
+        person.is_staff = True
+        person.save()
+    client.force_login(person)
+    return person
+
+
+def idea_url(idea) -> str:
+    return reverse("conversations:idea", args=[idea.campaign.slug, idea.pk])
+
+
+def vote(idea):
+    return (
+        "post",
+        reverse("conversations:vote", args=[idea.campaign.slug, "idea", idea.pk]),
+        {"value": "support"},
+    )
+
+
+def comment(idea):
+    return (
+        "post",
+        reverse("conversations:comment_create", args=[idea.campaign.slug, idea.pk]),
+        {"body": "A comment"},
+    )
+
+
+def post_idea(campaign):
+    return (
+        "post",
+        reverse("conversations:idea_create", args=[campaign.slug]),
+        {"theme": campaign.themes.first().pk, "title": "New idea", "body": "Details"},
+    )
+
+
+def moderate(idea):
+    return (
+        "post",
+        reverse("conversations:idea_moderate", args=[idea.campaign.slug, idea.pk]),
+        {"action": "status", "status-status": "adopted", "status-note": "Yes"},
+    )
+
+
+def _all(value, **exceptions) -> dict:
+    table = dict.fromkeys(EVERYONE_SIGNED_IN, value)
+    table["visitor"] = "login"
+    table.update(exceptions)
+    return table
+
+
+def _only(allowed: set[str], yes, no) -> dict:
+    return _all(no, **dict.fromkeys(allowed, yes))
+
+
+# action name -> (how to build the request from the world, expected per role)
+ACTIONS = {
+    "view open campaign": (
+        lambda w: ("get", w.org_campaign.get_absolute_url(), None),
+        _all(200),
+    ),
+    "view idea": (lambda w: ("get", idea_url(w.org_idea), None), _all(200)),
+    "create campaign": (
+        lambda w: ("get", reverse("conversations:campaign_create"), None),
+        _only(MANAGERS, 200, 403),
+    ),
+    "edit campaign": (
+        lambda w: (
+            "get",
+            reverse("conversations:campaign_edit", args=[w.org_campaign.slug]),
+            None,
+        ),
+        _only(MANAGERS, 200, 403),
+    ),
+    "view draft campaign": (
+        lambda w: ("get", w.draft_campaign.get_absolute_url(), None),
+        _only(MANAGERS, 200, 404),
+    ),
+    "view idea in draft campaign": (
+        lambda w: ("get", idea_url(w.draft_idea), None),
+        _only(MANAGERS, 200, 404),
+    ),
+    "vote in draft campaign": (
+        lambda w: vote(w.draft_idea),
+        _only(MANAGERS, 403, 404),  # managers see it, but it is not open
+    ),
+    "view team campaign": (
+        lambda w: ("get", w.team_campaign.get_absolute_url(), None),
+        _all(200, other_team=403),
+    ),
+    "view idea in team campaign": (
+        lambda w: ("get", idea_url(w.team_idea), None),
+        _all(200, other_team=403),
+    ),
+    "post idea form": (
+        lambda w: (
+            "get",
+            reverse("conversations:idea_create", args=[w.org_campaign.slug]),
+            None,
+        ),
+        _all(200),
+    ),
+    "post idea": (lambda w: post_idea(w.org_campaign), _all("done")),
+    "post idea in team campaign": (
+        lambda w: post_idea(w.team_campaign),
+        _all("done", other_team=403),
+    ),
+    "comment": (lambda w: comment(w.org_idea), _all("done")),
+    "comment in team campaign": (
+        lambda w: comment(w.team_idea),
+        _all("done", other_team=403),
+    ),
+    "vote": (lambda w: vote(w.org_idea), _all("done")),
+    "vote in team campaign": (
+        lambda w: vote(w.team_idea),
+        _all("done", other_team=403),
+    ),
+    "moderate idea": (
+        lambda w: moderate(w.org_idea),
+        _only(MODERATORS, "done", 403),
+    ),
+    "moderate idea in team campaign": (
+        lambda w: moderate(w.team_idea),
+        _only(MODERATORS, "done", 403),
+    ),
+    # Nobody holds the break-glass permission by role: administrators included.
+    "reveal list": (lambda w: ("get", reverse("reveal:index"), None), _all(403)),
+    "reveal request": (
+        lambda w: (
+            "post",
+            reverse("reveal:request", args=["idea", w.org_idea.pk]),
+            {"reason": "I would like to know who wrote this, please."},
+        ),
+        _all(403),
+    ),
+    "reveal approve": (
+        lambda w: (
+            "post",
+            reverse("reveal:decide", args=[w.reveal_request.pk]),
+            {"decision": "approve", "reason": "Approving this request for a test."},
+        ),
+        _all(403),
+    ),
+    "reveal view": (
+        lambda w: ("get", reverse("reveal:detail", args=[w.reveal_request.pk]), None),
+        _all(403),
+    ),
+    "export own data": (lambda w: ("get", reverse("me:export"), None), _all(200)),
+    "delete account page": (
+        lambda w: ("get", reverse("me:delete_account"), None),
+        _all(200),
+    ),
+    "delete someone else's idea": (
+        lambda w: ("post", reverse("me:delete_idea", args=[w.org_idea.pk]), None),
+        _all(404),
+    ),
+    "delete someone else's comment": (
+        lambda w: (
+            "post",
+            reverse("me:delete_comment", args=[w.org_idea.comments.first().pk]),
+            None,
+        ),
+        _all(404),
+    ),
+    "notifications": (
+        lambda w: ("get", reverse("notifications:inbox"), None),
+        _all(200),
+    ),
+    "admin": (
+        lambda w: ("get", reverse("admin:index"), None),
+        # Everyone but an administrator is sent to the admin's sign-in, which sends
+        # visitors on to allauth's and refuses signed-in non-staff.
+        _all("admin_login", visitor="admin_login", administrator=200),
+    ),
+}
+
+CASES = [
+    pytest.param(action, role, id=f"{action} | {role}")
+    for action in ACTIONS
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize("action,role", CASES)
+def test_role_against_action(client, world, make_staff, action, role):
+    build, expected_by_role = ACTIONS[action]
+    method, url, data = build(world)
+    sign_in_as(client, role, world, make_staff)
+    expected = expected_by_role[role]
+
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, data or {})
+
+    if expected == "login":
+        assert response.status_code == 302, response.status_code
+        assert response["Location"].startswith(reverse("account_login"))
+    elif expected == "admin_login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    elif expected == "done":
+        assert response.status_code == 302, response.status_code
+        assert not response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
+def test_every_role_has_an_expectation_for_every_action():
+    for action, (_build, expected) in ACTIONS.items():
+        assert set(expected) == set(ROLES), action
+
+
+def test_roles_carry_only_their_own_permissions():
+    """The break-glass permission is never part of a role."""
+    for codenames in role_groups.ROLE_PERMISSIONS.values():
+        assert "reveal_identity" not in codenames
