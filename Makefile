@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets static lint format bench clean
+.PHONY: run test install assets static lint format bench clean messages
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
@@ -38,6 +38,10 @@ build/.assets: package.json package-lock.json
 	sed -e 's@//# sourceMappingURL=.*@@' node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js \
 	   > build/static/vendor/nhsuk/nhsuk-frontend.min.js
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets build/static/vendor/nhsuk/
+	# axe-core is for the browser tests only (tests/e2e inject it): outside build/static,
+	# so collectstatic never ships it to users.
+	rm -rf build/axe && mkdir -p build/axe
+	cp node_modules/axe-core/axe.min.js build/axe/axe.min.js
 	touch $@
 
 staticfiles/staticfiles.json: $(VENV)/.installed build/.assets $(shell find static -type f)
@@ -45,6 +49,16 @@ staticfiles/staticfiles.json: $(VENV)/.installed build/.assets $(shell find stat
 
 assets: build/.assets
 static: staticfiles/staticfiles.json
+
+# Interface text (English and Welsh): collect new and changed strings into
+# locale/cy/LC_MESSAGES/django.po, then compile it and locale_vendor/ to the .mo files.
+# Needs GNU gettext (apt-get install gettext). `make run` and `make test` do not: the
+# compiled .mo files are committed, and tests/test_i18n.py checks they match the .po.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=build \
+	--ignore=bench --ignore=tests
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l cy $(I18N_IGNORE)
+	$(BIN)/python manage.py compilemessages $(I18N_IGNORE)
 
 lint:
 	$(BIN)/ruff check .

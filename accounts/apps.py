@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Staff and teams"
+    verbose_name = _("Staff and teams")
 
     def ready(self) -> None:
         from django.contrib.auth import signals

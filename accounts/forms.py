@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Band, Directorate, StaffGroup, StaffMember, Team
@@ -46,7 +48,16 @@ class ProfileForm(forms.ModelForm):
         self.fields["team"].initial = first_team.pk if first_team else None
 
 
-CONFIRM_PHRASE = "delete my account"
+CONFIRM_PHRASE = _("delete my account")
+
+
+def _confirm_phrases() -> set[str]:
+    """The phrase in every interface language: any of them confirms."""
+    phrases = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            phrases.add(str(CONFIRM_PHRASE))
+    return phrases
 
 
 class DeleteAccountForm(forms.Form):
@@ -66,10 +77,8 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         required=False,
     )
-    confirm = forms.CharField(
-        label=_('Type "%(phrase)s" to confirm') % {"phrase": CONFIRM_PHRASE},
-        required=False,
-    )
+    # Labelled in __init__: the phrase is in the language of the request.
+    confirm = forms.CharField(required=False)
 
     def __init__(self, *args, user: StaffMember, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +91,9 @@ class DeleteAccountForm(forms.Form):
             )
         else:
             del self.fields["password"]
+            self.fields["confirm"].label = _('Type "%(phrase)s" to confirm') % {
+                "phrase": CONFIRM_PHRASE
+            }
             self.fields["confirm"].required = True
             self.fields["confirm"].error_messages["required"] = _(
                 'Type "%(phrase)s" to confirm.'
@@ -95,7 +107,7 @@ class DeleteAccountForm(forms.Form):
 
     def clean_confirm(self) -> str:
         typed = " ".join(self.cleaned_data.get("confirm", "").lower().split())
-        if typed != CONFIRM_PHRASE:
+        if typed not in _confirm_phrases():
             raise ValidationError(
                 _('Type "%(phrase)s" exactly to confirm.') % {"phrase": CONFIRM_PHRASE}
             )

@@ -227,7 +227,18 @@ DEFAULT_FROM_EMAIL = envstr(
     "DEFAULT_FROM_EMAIL", "Staff Voice <staffvoice@example.nhs.net>"
 )
 
+# The interface speaks English and Welsh; each person's choice is kept in a cookie by
+# Django's set_language view (config/urls.py) and read by LocaleMiddleware. Language
+# names are endonyms, never translated, so people can find their own. Campaign content
+# is in whatever language its authors write.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# locale/ is ours (makemessages writes it); locale_vendor/ is Welsh that allauth's
+# screens and emails and Django's password rules ship without. Earlier entries win.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # remembered for a year, not just the session
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
@@ -292,6 +303,7 @@ if SECURE_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("me/", include("conversations.own_posts_urls")),
     path("reveal/", include("conversations.reveal_urls")),
     path("notifications/", include("notifications.urls")),
+    # set_language: POST a language code; the choice is kept in the language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,11 +9,12 @@ import asyncio
 import json
 import logging
 import time
+from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conversations import events, rules
 from conversations.hub import get_hub
@@ -59,6 +60,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.campaign_id = campaign_id
+        self.language = language_of(self.scope)
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=SEND_QUEUE)
         self.recent: list[float] = []
         self.hub = await get_hub()
@@ -183,12 +185,28 @@ class CampaignConsumer(AsyncWebsocketConsumer):
             self.enqueue(json.dumps({"type": "reload"}))
             return
         for payload in missed:
-            self.enqueue(json.dumps(payload, separators=(",", ":")))
+            frame = events.for_language(payload, self.language)
+            self.enqueue(json.dumps(frame, separators=(",", ":")))
         self.enqueue(
             json.dumps(
                 {"type": "caught_up", "seq": missed[-1]["seq"] if missed else after}
             )
         )
+
+
+def language_of(scope: dict) -> str:
+    """The interface language of the page that opened the socket, chosen the way
+    LocaleMiddleware chose it for that page: language cookie, then Accept-Language."""
+    headers = dict(scope.get("headers") or ())
+    request = SimpleNamespace(
+        COOKIES=scope.get("cookies") or {},
+        META={
+            "HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode(
+                "latin-1"
+            )
+        },
+    )
+    return translation.get_language_from_request(request)
 
 
 def _is_id(value, *, allow_zero: bool = False) -> bool:

@@ -12,16 +12,24 @@ read from the database, so they are exact.
 Payloads hold only what every member of the campaign group may see: partials are
 rendered for a neutral viewer (anonymous authors are "a colleague"), there is no
 per-user data, and nothing held or hidden is ever published here.
+
+Interface text in a payload (a partial, a status label) is rendered once in each
+interface language, never in the language of whoever acted: the payload carries the
+default language's text and a ``translations`` map of the others, and each viewer's
+frame is cut for their language (:func:`for_language`) by the hub and on catch-up.
 """
 
 import logging
 import time
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from conversations.models import Campaign, CampaignEvent, Comment, Idea
 
@@ -30,6 +38,7 @@ logger = logging.getLogger(__name__)
 # How many missed events a reconnecting client may ask for before it is told to reload.
 CATCH_UP_LIMIT = 200
 LAYER_MESSAGE_TYPE = "campaign.broadcast"  # handled by conversations.hub
+TRANSLATIONS = "translations"  # payload key: {language: {key: text}}, never sent as is
 
 
 def campaign_group(campaign_id: int) -> str:
@@ -56,33 +65,92 @@ class _NeutralRequest:
         return ""
 
 
-def render_idea_card(idea: Idea) -> str:
+class PerLanguage(str):
+    """Interface text for an event: the default language's text, which it is as a
+    string, and every interface language's in ``texts`` (code -> text)."""
+
+    texts: dict[str, str]
+
+    def __new__(cls, texts: dict[str, str]) -> "PerLanguage":
+        text = super().__new__(cls, texts[settings.LANGUAGE_CODE])
+        text.texts = texts
+        return text
+
+
+def in_each_language(render: Callable[[], object]) -> PerLanguage:
+    """Call ``render`` once with each of settings.LANGUAGES active."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(render())
+    return PerLanguage(texts)
+
+
+def render_idea_card(idea: Idea) -> PerLanguage:
     idea.my_vote = 0
-    return render_to_string(
-        "conversations/includes/idea_card.html",
-        {
-            "idea": idea,
-            "campaign": idea.campaign,
-            "can_take_part": True,
-            "request": _NeutralRequest(),
-            "csrf_token": "",
-        },
+    context = {
+        "idea": idea,
+        "campaign": idea.campaign,
+        "can_take_part": True,
+        "request": _NeutralRequest(),
+        "csrf_token": "",
+    }
+    return in_each_language(
+        lambda: render_to_string("conversations/includes/idea_card.html", context)
     )
 
 
-def render_comment(comment: Comment) -> str:
+def render_comment(comment: Comment) -> PerLanguage:
     comment.my_vote = 0
     comment.thread_replies = []
-    return render_to_string(
-        "conversations/includes/comment.html",
-        {
-            "comment": comment,
-            "campaign": comment.idea.campaign,
-            "can_take_part": True,
-            "request": _NeutralRequest(),
-            "csrf_token": "",
-        },
+    context = {
+        "comment": comment,
+        "campaign": comment.idea.campaign,
+        "can_take_part": True,
+        "request": _NeutralRequest(),
+        "csrf_token": "",
+    }
+    return in_each_language(
+        lambda: render_to_string("conversations/includes/comment.html", context)
     )
+
+
+def split_languages(payload: dict) -> dict:
+    """A storable payload: each PerLanguage value becomes its default-language text,
+    the other languages' texts go under ``translations`` (only where they differ)."""
+    default = settings.LANGUAGE_CODE
+    translations = {
+        code: dict(texts) for code, texts in payload.get(TRANSLATIONS, {}).items()
+    }
+    flat = {}
+    for key, value in payload.items():
+        if key == TRANSLATIONS:
+            continue
+        if not isinstance(value, PerLanguage):
+            flat[key] = value
+            continue
+        flat[key] = str(value)
+        for code, text in value.texts.items():
+            if code == default:
+                continue
+            if text == flat[key]:
+                translations.get(code, {}).pop(key, None)
+            else:
+                translations.setdefault(code, {})[key] = text
+    translations = {code: texts for code, texts in translations.items() if texts}
+    if translations:
+        flat[TRANSLATIONS] = translations
+    return flat
+
+
+def for_language(payload: dict, language: str) -> dict:
+    """What a viewer of ``language`` is sent: that language's texts, no map."""
+    translations = payload.get(TRANSLATIONS)
+    if translations is None:
+        return payload
+    frame = {key: value for key, value in payload.items() if key != TRANSLATIONS}
+    frame.update(translations.get(language, {}))
+    return frame
 
 
 def record_event(campaign: Campaign, event_type: str, **data) -> dict:
@@ -99,7 +167,7 @@ def record_event(campaign: Campaign, event_type: str, **data) -> dict:
         .values_list("last_event_seq", flat=True)
         .get()
     )
-    payload = {"type": event_type, "seq": seq, **data}
+    payload = split_languages({"type": event_type, "seq": seq, **data})
     CampaignEvent.objects.create(
         campaign=campaign, seq=seq, type=event_type, payload=payload
     )

@@ -23,10 +23,17 @@ from dataclasses import asdict
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from conversations import stats
-from conversations.events import LAYER_MESSAGE_TYPE, broadcast, campaign_group
+from conversations.events import (
+    LAYER_MESSAGE_TYPE,
+    TRANSLATIONS,
+    broadcast,
+    campaign_group,
+    for_language,
+)
 from conversations.models import Campaign, Comment, Idea
 from voting.models import Tally
 
@@ -98,6 +105,18 @@ class Hub:
         for consumer in list(self.sockets.get(group, ())):
             consumer.enqueue(frame)
 
+    def _send_payload(self, group: str, payload: dict) -> None:
+        """Encode once per interface language in use, not once per socket."""
+        if TRANSLATIONS not in payload:
+            self._send_local(group, _encode(payload))
+            return
+        frames: dict[str, str] = {}
+        for consumer in list(self.sockets.get(group, ())):
+            language = getattr(consumer, "language", None) or settings.LANGUAGE_CODE
+            if language not in frames:
+                frames[language] = _encode(for_language(payload, language))
+            consumer.enqueue(frames[language])
+
     # -- messages from the layer ------------------------------------------------
     async def _receive_forever(self) -> None:
         while True:
@@ -135,7 +154,7 @@ class Hub:
             )
             self._push_viewers(campaign_id)
         else:
-            self._send_local(group, json.dumps(payload, separators=(",", ":")))
+            self._send_payload(group, payload)
             if "seq" in payload:
                 self._schedule_flush(campaign_id)  # counts moved
 
@@ -200,6 +219,10 @@ class Hub:
                             await self.layer.group_add(group, self.channel)
                     await self._announce(campaign_id)
                 self._push_viewers(campaign_id)
+
+
+def _encode(payload: dict) -> str:
+    return json.dumps(payload, separators=(",", ":"))
 
 
 @database_sync_to_async

@@ -604,7 +604,7 @@ def edit_post(
         "moderation.edited",
         _(
             "A moderator edited %(post)s to keep it within the ground rules (for "
-            "example, to take out a name). It is marked \u201cedited by a moderator\u201d."
+            "example, to take out a name). It is marked “edited by a moderator”."
         )
         % {"post": _your_post(post)},
         post.get_absolute_url(),
@@ -778,7 +778,7 @@ def set_idea_status(moderator, idea: Idea, status: str, note: str = "") -> Idea:
             "idea.status",
             idea_id=idea.pk,
             status=idea.status,
-            label=str(idea.get_status_display()),
+            label=events.in_each_language(idea.get_status_display),
             note=idea.status_note,
         )
     return idea

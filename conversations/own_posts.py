@@ -260,7 +260,12 @@ def _rerender_named_posts(idea_ids: list[int], comment_ids: list[int]) -> None:
     ):
         idea = ideas[event.payload["idea_id"]]
         idea.support = idea.dont_support = 0
-        _rewrite(event, {**event.payload, "html": events.render_idea_card(idea)})
+        _rewrite(
+            event,
+            events.split_languages(
+                {**event.payload, "html": events.render_idea_card(idea)}
+            ),
+        )
     comments = {
         comment.pk: comment
         for comment in Comment.objects.filter(pk__in=comment_ids).select_related(
@@ -272,7 +277,12 @@ def _rerender_named_posts(idea_ids: list[int], comment_ids: list[int]) -> None:
     ):
         comment = comments[event.payload["comment_id"]]
         comment.support = comment.dont_support = 0
-        _rewrite(event, {**event.payload, "html": events.render_comment(comment)})
+        _rewrite(
+            event,
+            events.split_languages(
+                {**event.payload, "html": events.render_comment(comment)}
+            ),
+        )
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.db.models.functions import Coalesce, Mod
+from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Campaign, Comment, Idea, Visibility
 
@@ -11,10 +12,10 @@ _SHUFFLE_MULTIPLIER = 48271
 _SHUFFLE_MODULUS = 2147483647
 
 SORTS = {
-    "newest": "Newest",
-    "supported": "Most supported",
-    "discussed": "Most discussed",
-    "random": "Random",
+    "newest": _("Newest"),
+    "supported": _("Most supported"),
+    "discussed": _("Most discussed"),
+    "random": _("Random"),
 }
 DEFAULT_SORT = "newest"
 

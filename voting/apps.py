@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VotingConfig(AppConfig):
     name = "voting"
-    verbose_name = "Votes and tallies"
+    verbose_name = _("Votes and tallies")

@@ -27,7 +27,7 @@ document.addEventListener("submit", async (event) => {
   }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    announce(data.error || "Your vote could not be saved. Please try again.");
+    announce(data.error || document.body.dataset.textVoteError);
     return;
   }
   updateVoteForm(form, data);
@@ -44,19 +44,19 @@ function updateVoteForm(form, data) {
   oppose.value = data.value === -1 ? "clear" : "dont_support";
 }
 
+// A polite live region, in the page from the start: screen readers only announce changes
+// to a region they already know about.
+const announcer = document.createElement("div");
+announcer.id = "sv-announcer";
+announcer.className = "nhsuk-u-visually-hidden";
+announcer.setAttribute("aria-live", "polite");
+document.body.append(announcer);
+
 function announce(text) {
-  let region = document.getElementById("sv-announcer");
-  if (!region) {
-    region = document.createElement("div");
-    region.id = "sv-announcer";
-    region.className = "nhsuk-u-visually-hidden";
-    region.setAttribute("aria-live", "polite");
-    document.body.append(region);
-  }
-  region.textContent = text;
+  announcer.textContent = "";
+  setTimeout(() => (announcer.textContent = text), 50);
 }
 
-// Filters: apply on change when JavaScript runs; the "Show ideas" button remains for others.
-document.querySelectorAll(".sv-filters select").forEach((select) => {
-  select.addEventListener("change", () => select.form.requestSubmit());
-});
+// Filters are applied with their "Show ideas" button, never on change: choosing an option
+// (with arrow keys, one step at a time) must not reload the page under the reader
+// (WCAG 3.2.2 On Input).

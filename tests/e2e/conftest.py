@@ -70,3 +70,13 @@ def _plain_static_files(settings):
 
 
 SCREENSHOTS = settings.BASE_DIR / "tests" / "e2e" / "screenshots"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the accessibility, phone and page-weight checks measured (tests/e2e/a11y.py)."""
+    from tests.e2e.a11y import REPORT
+
+    if REPORT:
+        terminalreporter.section("accessibility, phones, page weight")
+        for line in REPORT:
+            terminalreporter.write_line(line)
