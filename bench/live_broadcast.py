@@ -25,6 +25,7 @@ embedded at the same N. A server is restarted for every (server, N) case.
 
 import argparse
 import asyncio
+import gc
 import json
 import shutil
 import sys
@@ -126,6 +127,10 @@ async def run_case(
             result["hello_missing"] = crowd.hello.count(False)
         result["settle_s"] = await crowd.settle()
         result["frames_before"] = crowd.total_frames()
+        # The client's own garbage collector must not pause the readers mid-publish.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
         publisher = lc.RawHTTP(servers[0].port)
         path = (
             "/publish" if kind == "bare" else f"/__bench/publish?campaign={campaign_id}"
@@ -139,6 +144,7 @@ async def run_case(
         result["payload_bytes"] = len(bodies[0])
         sent = [0.0] * total
         cpu0 = [lc.cpu_seconds(s.pid) for s in servers]
+        client0, snap0 = lc.cpu_seconds(lc.os.getpid()), lc.cpu_snapshot()
         start = time.perf_counter()
         for n in range(total):
             # Publishes on a fixed schedule, not "after the previous one arrived".
@@ -157,6 +163,10 @@ async def run_case(
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.3)
         cpu1 = [lc.cpu_seconds(s.pid) for s in servers]
+        client1, snap1 = lc.cpu_seconds(lc.os.getpid()), lc.cpu_snapshot()
+        elapsed = time.perf_counter() - start
+        result["client_ms_per_publish"] = (client1 - client0) * 1000 / total
+        result["foreign_cpu"] = lc.foreign_cpu(snap0, snap1, elapsed, {s.pid for s in servers})
         publisher.close()
         last, median, missing = [], [], 0
         for n in range(warm, total):
@@ -177,16 +187,22 @@ async def run_case(
             frames_per_viewer=(crowd.total_frames()) / viewers,
         )
     finally:
+        gc.enable()
+        gc.unfreeze()
         crowd.stop()
     return result
 
 
+APP = "bench.live_app:application"
+
+
 def start_servers(kind: str, env: dict, workers: int) -> list:
-    app = "bench.bare_asgi:app" if kind == "bare" else "bench.live_app:application"
+    app = "bench.bare_asgi:app" if kind == "bare" else APP
     return [lc.Server(app, env, label=kind) for _ in range(workers)]
 
 
 def main() -> None:
+    global APP
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="200 and 500 viewers")
     parser.add_argument(
@@ -200,11 +216,17 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.2, help="seconds")
     parser.add_argument("--size", type=int, default=2048, help="payload bytes")
     parser.add_argument(
+        "--app",
+        default=APP,
+        help="our ASGI app (e.g. bench.live_app_fixes:application)",
+    )
+    parser.add_argument(
         "--no-wait",
         action="store_true",
         help="do not wait for other benchmarks to finish",
     )
     args = parser.parse_args()
+    APP = args.app
     counts = [
         int(n)
         for n in (args.viewers or ("200,500" if args.quick else "1000,2000")).split(",")
@@ -233,7 +255,7 @@ def main() -> None:
             )
             kinds.append((f"redis-{layer}", 2, env))
     print(
-        f"Live broadcast: viewers {counts}, {args.publishes} publishes {args.interval * 1000:.0f} ms "
+        f"Live broadcast ({APP}): viewers {counts}, {args.publishes} publishes {args.interval * 1000:.0f} ms "
         f"apart, ~{args.size} B payload; client: 1 process, {loop_name}; fd limit {fd_limit}; "
         f"{lc.os.cpu_count()} CPUs, load {lc.os.getloadavg()[0]:.1f}",
         flush=True,
@@ -287,7 +309,8 @@ def main() -> None:
                     f"settle {r['settle_s']:5.1f} s ({r['frames_before'] / viewers:.0f} frames/viewer), "
                     f"last viewer p50 {last['p50']:6.1f} p95 {last['p95']:6.1f} "
                     f"p99 {last['p99']:6.1f} ms, missing {r['missing']}, "
-                    f"server CPU/publish {'+'.join(f'{c:.0f}' for c in r['cpu_ms_per_publish'])} ms"
+                    f"server CPU/publish {'+'.join(f'{c:.0f}' for c in r['cpu_ms_per_publish'])} ms, "
+                    f"client {r['client_ms_per_publish']:.0f} ms, foreign CPU {r['foreign_cpu']:.2f}"
                     + (
                         f", {r['server_warnings']} server log lines: {r['first_warning']}"
                         if r["server_warnings"]
@@ -299,54 +322,28 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     print("\nTime from publish to the LAST viewer's receipt (ms, over the publishes):")
-    widths = [13, 7, 8, 8, 8, 8, 10, 9, 12, 9]
-    print(
-        lc.fmt_row(
-            [
-                "server",
-                "viewers",
-                "p50",
-                "p95",
-                "p99",
-                "max",
-                "median-v p50",
-                "missing",
-                "CPU/pub ms",
-                "vs bare",
-            ],
-            widths,
-        )
-    )
+    widths = [13, 7, 7, 7, 7, 7, 8, 7, 11, 9, 8, 7]
+    header = ["server", "viewers", "p50", "p95", "p99", "max", "med-v50", "missing",
+              "srv CPU/pub", "cli CPU/pub", "foreign", "vs bare"]
+    print(lc.fmt_row(header, widths))
     for viewers in counts:
         bare = results.get(("bare", viewers), {}).get("last", {}).get("p95")
         for kind, _, _ in kinds:
             r = results.get((kind, viewers), {})
             if "last" not in r:
-                print(
-                    lc.fmt_row(
-                        [kind, viewers, "-", "-", "-", "-", "-", "-", "-", "-"], widths
-                    )
-                )
+                print(lc.fmt_row([kind, viewers] + ["-"] * (len(header) - 2), widths))
                 continue
             last = r["last"]
             ratio = last["p95"] / bare if bare else float("nan")
-            print(
-                lc.fmt_row(
-                    [
-                        kind,
-                        viewers,
-                        f"{last['p50']:.1f}",
-                        f"{last['p95']:.1f}",
-                        f"{last['p99']:.1f}",
-                        f"{last['max']:.1f}",
-                        f"{r['median']['p50']:.1f}",
-                        r["missing"],
-                        "+".join(f"{c:.1f}" for c in r["cpu_ms_per_publish"]),
-                        f"{ratio:.2f}x",
-                    ],
-                    widths,
-                )
-            )
+            row = [kind, viewers, f"{last['p50']:.1f}", f"{last['p95']:.1f}",
+                   f"{last['p99']:.1f}", f"{last['max']:.1f}", f"{r['median']['p50']:.1f}",
+                   r["missing"], "+".join(f"{c:.1f}" for c in r["cpu_ms_per_publish"]),
+                   f"{r['client_ms_per_publish']:.1f}", f"{r['foreign_cpu']:.2f}",
+                   f"{ratio:.2f}x"]
+            print(lc.fmt_row(row, widths))
+    print("  med-v50: p50 over publishes of the MEDIAN viewer's latency; CPU/pub: CPU ms "
+          "per publish (servers, client); foreign: CPUs used by other processes meanwhile "
+          "(> 0.2 means the figures are disturbed)")
     print("\nGoals (p95 of the last viewer):")
     for viewers in counts:
         bare = results.get(("bare", viewers), {}).get("last", {}).get("p95")
@@ -357,6 +354,11 @@ def main() -> None:
             if viewers == 1000:
                 line += f"; embedded p95 {emb:.1f} ms (goal < 100 ms: {'MET' if emb < 100 else 'NOT MET'})"
             print(line)
+            cpu_b = sum(results[("bare", viewers)]["cpu_ms_per_publish"])
+            cpu_e = sum(results[("embedded", viewers)]["cpu_ms_per_publish"])
+            print(f"  {viewers:>5} viewers: server CPU per publish embedded/bare = "
+                  f"{cpu_e / cpu_b:.2f}x ({cpu_e:.1f} / {cpu_b:.1f} ms; ours also sends a "
+                  "tallies frame 250 ms after each numbered event)")
         for kind, _, _ in kinds:
             if kind.startswith("redis"):
                 red = results.get((kind, viewers), {}).get("last", {}).get("p95")

@@ -78,7 +78,7 @@ def cpu_busy(seconds: float = 2.0) -> float:
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
-def wait_for_quiet_machine(max_wait: float = 1800, busy_limit: float = 0.35) -> None:
+def wait_for_quiet_machine(max_wait: float = 180, busy_limit: float = 0.35) -> None:
     """We have 2 cores: never measure while another benchmark (or anything heavy) runs."""
     deadline = time.monotonic() + max_wait
     while True:
@@ -207,7 +207,7 @@ def configure(
         LOG_LEVEL="WARNING",
         DEBUG="0",
         STATIC_MANIFEST="0",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=":".join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -536,3 +536,37 @@ def fmt_row(cols, widths) -> str:
         str(c).rjust(w) if i else str(c).ljust(w)
         for i, (c, w) in enumerate(zip(cols, widths))
     )
+
+
+# -- noise: CPU used by processes that are not part of the measurement ------------------
+_OURS_COMM = {"redis-server", "postgres"}
+
+
+def cpu_snapshot() -> dict[int, tuple[float, str]]:
+    """CPU seconds so far of every process, with its command name."""
+    snap = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        comm = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw.rsplit(")", 1)[1].split()
+        snap[int(entry)] = ((int(fields[11]) + int(fields[12])) / tick, comm)
+    return snap
+
+
+def foreign_cpu(before: dict, after: dict, seconds: float, ours: set[int]) -> float:
+    """CPUs' worth (1.0 = one core) used meanwhile by processes outside the benchmark
+    (ours: this process, the given server pids, Redis and PostgreSQL)."""
+    ours = ours | {os.getpid()}
+    used = 0.0
+    for pid, (cpu, comm) in after.items():
+        if pid in ours or comm in _OURS_COMM or comm.startswith("postgres"):
+            continue
+        used += cpu - before.get(pid, (0.0, comm))[0]
+    return used / seconds if seconds > 0 else 0.0

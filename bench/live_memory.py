@@ -63,11 +63,11 @@ class Drain:
             task.cancel()
 
 
-async def run_case(kind, server, campaign_id, session_key, sockets_wanted, first_batch):
+async def run_case(kind, server, campaign_id, session_key, sockets_wanted, first_batch,
+                   out):
     path = "/ws/bench/" if kind == "bare" else f"/ws/campaigns/{campaign_id}/"
     key = None if kind == "bare" else session_key
     target = (server.ws + path, key, server.url)
-    out = {}
     # Warm-up: imports, hub, database thread, connection pools.
     warm, _ = await lc.connect_many([target] * 20, concurrency=20)
     warm_drain = Drain()
@@ -82,6 +82,7 @@ async def run_case(kind, server, campaign_id, session_key, sockets_wanted, first
     drain = Drain()
     sockets = []
     first_n = min(first_batch, sockets_wanted)
+    snap0 = lc.cpu_snapshot()
     start = time.perf_counter()
     batch, handshake_s = await lc.connect_many([target] * first_n, concurrency=64)
     for i, ws in enumerate(batch):
@@ -95,6 +96,8 @@ async def run_case(kind, server, campaign_id, session_key, sockets_wanted, first
             max(drain.first.values()) - start if len(drain.first) == first_n else None
         )
     out["first_handshake_s"] = handshake_s
+    out["foreign_cpu"] = lc.foreign_cpu(
+        snap0, lc.cpu_snapshot(), time.perf_counter() - start, {server.pid})
     rest, rest_s = await lc.connect_many([target] * (sockets_wanted - first_n), concurrency=64)
     for i, ws in enumerate(rest, start=first_n):
         drain.add(i, ws)
@@ -121,6 +124,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 sockets")
     parser.add_argument("--sockets", type=int)
     parser.add_argument("--no-wait", action="store_true")
+    parser.add_argument("--timeout", type=float, default=420.0,
+                        help="seconds allowed for each server's case")
+    parser.add_argument("--app", default="bench.live_app:application",
+                        help="our ASGI app (e.g. bench.live_app_fixes:application)")
     args = parser.parse_args()
     wanted = args.sockets or (1000 if args.quick else 5000)
     fd_limit = lc.raise_fd_limit()
@@ -136,26 +143,32 @@ def main() -> None:
     campaign, _ = lc.make_campaign(ideas=4)
     [(_, session_key)] = lc.make_people("mem.viewer", 1)
     lc.close_db()
-    print(f"Live memory: {wanted} idle sockets on one worker; client 1 process ({loop_name}); "
+    print(f"Live memory ({args.app}): {wanted} idle sockets on one worker; client 1 process ({loop_name}); "
           f"fd limit {fd_limit}; {lc.os.cpu_count()} CPUs, load {lc.os.getloadavg()[0]:.1f}",
           flush=True)
 
     results = {}
     try:
         for kind, app in (("bare", "bench.bare_asgi:app"),
-                          ("embedded", "bench.live_app:application")):
+                          ("embedded", args.app)):
             server = lc.Server(app, env, label=kind)
             try:
                 time.sleep(0.5)
-                r = asyncio.run(asyncio.wait_for(
-                    run_case(kind, server, campaign.pk, session_key, wanted, 1000),
-                    timeout=600))
+                r = {}
+                asyncio.run(asyncio.wait_for(
+                    run_case(kind, server, campaign.pk, session_key, wanted, 1000, r),
+                    timeout=args.timeout))
                 problems = [line for line in server.warnings()
                             if "WARNING" in line or "ERROR" in line or "Traceback" in line]
                 r["server_warnings"] = len(problems)
                 r["first_warning"] = problems[0][:200] if problems else ""
             except TimeoutError:
-                r = {"error": "timed out"}
+                rss = lc.rss_kb(server.pid)
+                r["error"] = (
+                    f"timed out after {args.timeout} s; RSS {r.get('rss_before_kb', 0) / 1024:.1f} "
+                    f"-> {rss / 1024:.1f} MB; first 1,000 handshakes "
+                    f"{r.get('first_handshake_s', float('nan')):.1f} s, subscribed "
+                    f"{r.get('first_hello_s') or float('nan'):.1f} s")
             finally:
                 server.stop()
             results[kind] = r
@@ -169,7 +182,7 @@ def main() -> None:
                 f"{r['kb_per_conn']:.1f} KB/conn; first 1,000 handshakes {r['first_handshake_s']:.2f} s"
                 f"{hello}; all {wanted} handshakes {r['all_handshake_s']:.1f} s, quiet after "
                 f"{r['all_done_s']:.1f} s; {r['frames']} frames received ({r['frames'] / wanted:.0f}/socket); "
-                f"{r['open']} still open" + (
+                f"{r['open']} still open; foreign CPU during the first 1,000 {r['foreign_cpu']:.2f}" + (
                     f"; {r['server_warnings']} server log lines: {r['first_warning']}"
                     if r["server_warnings"] else ""),
                 flush=True)

@@ -37,6 +37,7 @@ from bench import live_common as lc  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379/0"
 PG_NAME = "bench_live"
+POOL = 24  # keep-alive HTTP connections per worker (votes in flight at most)
 
 
 class Watchers:
@@ -122,7 +123,7 @@ async def run_case(servers, campaign, idea_ids, viewer_key, voters, viewers, rat
         pools = []
         for server in servers:
             pool = asyncio.Queue()
-            for _ in range(6):
+            for _ in range(POOL):
                 pool.put_nowait(lc.RawHTTP(server.port))
             pools.append(pool)
         total_votes = int(rate * seconds)
@@ -159,6 +160,8 @@ async def run_case(servers, campaign, idea_ids, viewer_key, voters, viewers, rat
 
         tasks = []
         cpu0 = [lc.cpu_seconds(s.pid) for s in servers]
+        snap0 = lc.cpu_snapshot()
+        sessions0 = pg_sessions()
         start = time.perf_counter()
         for n in range(total_votes):
             delay = start + n / rate - time.perf_counter()
@@ -169,6 +172,12 @@ async def run_case(servers, campaign, idea_ids, viewer_key, voters, viewers, rat
         await asyncio.gather(*tasks)
         storm_s = time.perf_counter() - start
         cpu1 = [lc.cpu_seconds(s.pid) for s in servers]
+        sessions1 = pg_sessions()
+        out["pg_sessions"] = (
+            None if sessions0 is None else sessions1 - sessions0
+        )
+        out["foreign_cpu"] = lc.foreign_cpu(
+            snap0, lc.cpu_snapshot(), storm_s, {s.pid for s in servers})
 
         # Final numbers: wait until every viewer agrees with the database (or 15 s).
         from asgiref.sync import sync_to_async
@@ -217,6 +226,20 @@ async def run_case(servers, campaign, idea_ids, viewer_key, voters, viewers, rat
     return out
 
 
+def pg_sessions() -> int | None:
+    """PostgreSQL sessions (connections) opened so far on the bench database."""
+    if not lc.os.environ.get("DATABASE_URL"):
+        return None
+    out = lc.subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
+         f"select sessions from pg_stat_database where datname = '{PG_NAME}'"],
+        capture_output=True, text=True)
+    try:
+        return int(out.stdout.strip())
+    except ValueError:
+        return None
+
+
 def vote_rows(idea_ids) -> dict:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connections
@@ -259,6 +282,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--ideas", type=int, default=4)
     parser.add_argument("--no-wait", action="store_true")
+    parser.add_argument("--app", default="bench.live_app:application",
+                        help="our ASGI app (e.g. bench.live_app_fixes:application)")
     args = parser.parse_args()
     viewers = args.viewers or (200 if args.quick else 1000)
     seconds = args.seconds or (15 if args.quick else 60)
@@ -298,7 +323,7 @@ def main() -> None:
             if layer:
                 env.update(REDIS_URL=REDIS, REDIS_LAYER=layer,
                            REDIS_PREFIX=f"livestorm{lc.os.getpid()}{layer}")
-            servers = [lc.Server("bench.live_app:application", env, label=name)
+            servers = [lc.Server(args.app, env, label=name)
                        for _ in range(workers)]
             try:
                 time.sleep(0.5)
@@ -329,8 +354,12 @@ def main() -> None:
                 f"p99 {lat['p99']:.0f} max {lat['max']:.0f} ms "
                 f"(never seen {r['never']}, already seen at response {r['before_response']}); "
                 f"frames/viewer {r['frames_per_viewer']:.0f} (tallies {r['tally_frames_per_viewer']:.0f}); "
-                f"server CPU {'+'.join(f'{c:.0%}' for c in r['cpu_share'])}; "
-                f"final {'PASS' if final_ok else 'FAIL'}",
+                f"server CPU {'+'.join(f'{c:.0%}' for c in r['cpu_share'])}, "
+                f"foreign CPU {r['foreign_cpu']:.2f}; "
+                + (f"PostgreSQL connections opened {r['pg_sessions']} "
+                   f"({r['pg_sessions'] / max(1, r['votes']):.1f} per vote); "
+                   if r.get("pg_sessions") is not None else "")
+                + f"final {'PASS' if final_ok else 'FAIL'}",
                 flush=True)
             if r["errors"]:
                 print(f"      errors: {r['first_errors']}")
