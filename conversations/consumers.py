@@ -13,13 +13,11 @@ from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone, translation
 
-from conversations import events, rules
+from conversations import events, queries, rules
 from conversations.hub import get_hub
-from conversations.models import Campaign, Comment, Idea
-from voting.models import Tally
+from conversations.models import Campaign
 
 logger = logging.getLogger(__name__)
 
@@ -255,32 +253,4 @@ def _last_seq(campaign_id: int) -> int:
     )
 
 
-@database_sync_to_async
-def _tallies(campaign_id: int, targets: list) -> list[dict]:
-    """Current numbers for targets that belong to this campaign (others are ignored)."""
-    items = []
-    for kind, model, path in (
-        ("idea", Idea, "campaign_id"),
-        ("comment", Comment, "idea__campaign_id"),
-    ):
-        ids = [i for k, i in targets if k == kind]
-        if not ids:
-            continue
-        own = model.objects.filter(
-            pk__in=ids, visibility="visible", **{path: campaign_id}
-        )
-        rows = Tally.objects.filter(
-            target_type=ContentType.objects.get_for_model(model),
-            target_id__in=own.values("pk"),
-        ).values_list("target_id", "support", "dont_support")
-        found = {t: (s, d) for t, s, d in rows}
-        items.extend(
-            {
-                "kind": kind,
-                "id": i,
-                "support": found.get(i, (0, 0))[0],
-                "dont_support": found.get(i, (0, 0))[1],
-            }
-            for i in own.values_list("pk", flat=True)
-        )
-    return items
+_tallies = database_sync_to_async(queries.visible_tallies)

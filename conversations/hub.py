@@ -24,9 +24,8 @@ from dataclasses import asdict
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 
-from conversations import stats
+from conversations import queries, stats
 from conversations.events import (
     LAYER_MESSAGE_TYPE,
     TRANSLATIONS,
@@ -34,8 +33,7 @@ from conversations.events import (
     campaign_group,
     for_language,
 )
-from conversations.models import Campaign, Comment, Idea
-from voting.models import Tally
+from conversations.models import Campaign
 
 logger = logging.getLogger(__name__)
 
@@ -227,24 +225,7 @@ def _encode(payload: dict) -> str:
 
 @database_sync_to_async
 def _tally_frame(campaign_id: int, targets: set[tuple[str, int]]) -> dict:
-    items = []
-    for kind, model in (("idea", Idea), ("comment", Comment)):
-        ids = [target_id for target_kind, target_id in targets if target_kind == kind]
-        if not ids:
-            continue
-        rows = Tally.objects.filter(
-            target_type=ContentType.objects.get_for_model(model), target_id__in=ids
-        ).values_list("target_id", "support", "dont_support")
-        found = {target_id: (support, dont) for target_id, support, dont in rows}
-        items.extend(
-            {
-                "kind": kind,
-                "id": i,
-                "support": found.get(i, (0, 0))[0],
-                "dont_support": found.get(i, (0, 0))[1],
-            }
-            for i in ids
-        )
+    items = queries.visible_tallies(campaign_id, targets)
     campaign = Campaign(pk=campaign_id)
     counts = stats.counts(campaign)
     return {"type": "tallies", "items": items, "counts": asdict(counts)}

@@ -1,10 +1,12 @@
 """Read paths for the hot pages, each a fixed number of queries whatever the size."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.db.models.functions import Coalesce, Mod
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Campaign, Comment, Idea, Visibility
+from voting.models import Tally
 
 # Park–Miller constants: a cheap, portable (SQLite and PostgreSQL) shuffle of ids that
 # is stable for one seed, so a person paging through "random" order sees no repeats.
@@ -133,3 +135,34 @@ def idea_comments(idea: Idea, viewer) -> list[Comment]:
         if comment.parent_id is not None and comment.parent_id in by_id:
             by_id[comment.parent_id].thread_replies.append(comment)
     return top_level
+
+
+def visible_tallies(campaign_id: int, targets) -> list[dict]:
+    """Current numbers for ``[kind, id]`` targets that are visible posts of this
+    campaign (anything else is left out): what live tally frames carry."""
+    items = []
+    for kind, model, path in (
+        ("idea", Idea, "campaign_id"),
+        ("comment", Comment, "idea__campaign_id"),
+    ):
+        ids = [i for k, i in targets if k == kind]
+        if not ids:
+            continue
+        own = model.objects.filter(
+            pk__in=ids, visibility=Visibility.VISIBLE, **{path: campaign_id}
+        )
+        rows = Tally.objects.filter(
+            target_type=ContentType.objects.get_for_model(model),
+            target_id__in=own.values("pk"),
+        ).values_list("target_id", "support", "dont_support")
+        found = {t: (s, d) for t, s, d in rows}
+        items.extend(
+            {
+                "kind": kind,
+                "id": i,
+                "support": found.get(i, (0, 0))[0],
+                "dont_support": found.get(i, (0, 0))[1],
+            }
+            for i in own.values_list("pk", flat=True)
+        )
+    return items
