@@ -11,6 +11,10 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Staff Voice is at http://$(HOST):$(PORT)/ (demo sign-ins are in README.md)"
+	# One background-task worker (emails, digests, synthesis) beside the server; both
+	# stop together on Ctrl-C.
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --no-reload & \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log \
 		--ws-per-message-deflate false
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "voting",
     "notifications",
@@ -163,6 +165,17 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): emails,
+# digests and synthesis run outside the request that asked for them. The queue is a
+# table in the main database, worked by `manage.py db_worker` (`make run` starts one;
+# platform/ runs them as their own processes). Tests switch to the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],
+    }
+}
 
 AUTH_USER_MODEL = "accounts.StaffMember"
 AUTHENTICATION_BACKENDS = [

@@ -74,6 +74,11 @@ def _test_settings():
         SECURE_SSL_REDIRECT=False,
         # A fast hasher: the suite creates hundreds of staff members.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Background tasks run at once, in the test's thread; tests of the queue itself
+        # (retries, the worker) choose the database backend.
+        TASKS={
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        },
     ):
         yield
 
