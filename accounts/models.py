@@ -85,6 +85,9 @@ class TeamMembership(models.Model):
         "accounts.StaffMember", on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # Set when the staff directory import made this membership, so the next import
+    # may move or end it; memberships a lead added by hand are left alone.
+    from_directory = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -125,6 +128,10 @@ class StaffMember(AbstractUser):
         help_text=_("When the profile questions were answered or skipped."),
     )
 
+    # When this person was last in an imported staff directory: the next import
+    # deactivates directory people who are no longer in the file, and nobody else.
+    directory_seen_at = models.DateTimeField(null=True, blank=True)
+
     objects = StaffMemberManager()
 
     USERNAME_FIELD = "email"
@@ -154,3 +161,56 @@ class StaffMember(AbstractUser):
     @property
     def is_moderator(self) -> bool:
         return self.has_perm("accounts.moderate")
+
+
+class JoinRequest(models.Model):
+    """A colleague asking to join a team; one of the team's leads approves or declines."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a team lead")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="join_requests")
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "staff_member"],
+                condition=models.Q(state="pending"),
+                name="one_pending_join_request_per_team",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member_id} asks to join {self.team_id} ({self.state})"
+
+
+class DirectoryMapping(models.Model):
+    """Which column of the HR export holds which field: mapped once, remembered.
+
+    There is one row (the organisation's); ``columns`` maps a field name
+    (``email``, ``name``, ``directorate``, ``staff_group``, ``band``, ``team``) to the
+    heading it has in the file.
+    """
+
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return "Staff directory column mapping"

@@ -23,6 +23,9 @@ def campaign_for_viewer(request: HttpRequest, slug: str) -> Campaign:
     ):
         raise Http404(_("There is no campaign at this address."))
     if not rules.can_view(request.user, campaign, now):
+        if campaign.is_board:
+            # A team's board is not even confirmed to exist for anyone outside it.
+            raise Http404(_("There is no campaign at this address."))
         raise PermissionDenied(
             _("This campaign is for particular teams, and you are not in one of them.")
         )

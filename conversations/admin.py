@@ -13,6 +13,8 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "is_published", "opens_at", "closes_at"]
     inlines = [ThemeInline]
     prepopulated_fields = {"slug": ["title"]}
+    # Ids, not a list of every staff member's name.
+    raw_id_fields = ["moderators", "created_by"]
 
 
 @admin.register(Idea)
@@ -21,7 +23,7 @@ class IdeaAdmin(admin.ModelAdmin):
     list_display = ["title", "campaign", "theme", "status", "visibility", "created_at"]
     list_filter = ["campaign", "status", "visibility"]
     search_fields = ["title"]
-    exclude = ["author"]
+    exclude = ["author", "put_forward_by", "carried_from"]
 
 
 @admin.register(AuditEntry)

@@ -37,21 +37,36 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(is_published=False)
 
     def visible_to(self, user):
-        """Campaigns whose audience includes ``user`` (managers and moderators see all)."""
+        """Campaigns whose audience includes ``user`` (managers and moderators see all),
+        and the boards of the teams they are in."""
         if user.is_authenticated and (user.is_engagement_manager or user.is_moderator):
             return self
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
+        campaigns = models.Q(kind=Campaign.Kind.CAMPAIGN) & (
             models.Q(audience_teams__isnull=True)
             | models.Q(audience_teams__members=user)
+        )
+        boards = models.Q(kind=Campaign.Kind.BOARD, team__members=user)
+        # Per-campaign moderators see what they moderate.
+        return self.filter(
+            campaigns | boards | models.Q(moderators=user)
         ).distinct()
+
+    def listed(self):
+        """What lists show: archived boards are kept but no longer listed."""
+        return self.exclude(board_state=Campaign.BoardState.ARCHIVED)
 
 
 class Campaign(models.Model):
     class Kind(models.TextChoices):
         CAMPAIGN = "campaign", _("Campaign")
         BOARD = "board", _("Your Shout board")
+
+    class BoardState(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused: read-only")
+        ARCHIVED = "archived", _("Archived: read-only and no longer listed")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CAMPAIGN)
     title = models.CharField(max_length=160)
@@ -75,6 +90,27 @@ class Campaign(models.Model):
         blank=True,
         related_name="campaigns",
         help_text=_("Empty means everyone in the organisation."),
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="boards",
+        help_text=_("The team whose Your Shout board this is (boards only)."),
+    )
+    board_state = models.CharField(
+        max_length=10, choices=BoardState.choices, default=BoardState.ACTIVE
+    )
+    pinned_note = models.TextField(
+        blank=True, help_text=_('Sanitised HTML: "what we changed this month".')
+    )
+    pinned_note_at = models.DateTimeField(null=True, blank=True)
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="moderated_campaigns",
+        help_text=_("People who moderate this campaign only."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -113,7 +149,16 @@ class Campaign(models.Model):
         return CampaignStatus.CLOSED
 
     def is_open(self, now: datetime) -> bool:
-        return self.status(now) == CampaignStatus.OPEN
+        """Taking ideas, comments and votes: open, and (a board) neither paused nor
+        archived."""
+        return (
+            self.status(now) == CampaignStatus.OPEN
+            and self.board_state == self.BoardState.ACTIVE
+        )
+
+    @property
+    def is_board(self) -> bool:
+        return self.kind == self.Kind.BOARD
 
 
 class Theme(models.Model):
@@ -214,6 +259,23 @@ class Idea(Post):
     # "most discussed" can sort 10,000 ideas without counting comments each time.
     comment_count = models.PositiveIntegerField(default=0)
     comments_locked = models.BooleanField(default=False)
+    # A board idea its lead put forward to the engagement managers, and the idea it
+    # became in an organisation-wide campaign (``carried_into``).
+    put_forward_at = models.DateTimeField(null=True, blank=True)
+    put_forward_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    carried_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_into",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -322,6 +384,10 @@ class AuditEntry(models.Model):
         REVEAL_REQUESTED = "reveal_requested", _("Identity reveal requested")
         REVEAL_APPROVED = "reveal_approved", _("Identity revealed")
         REVEAL_REFUSED = "reveal_refused", _("Identity reveal refused")
+        BOARD_STATE = "board_state", _("Board paused, resumed or archived")
+        PINNED_NOTE = "pinned_note", _("Pinned note changed")
+        PUT_FORWARD = "put_forward", _("Put forward to engagement managers")
+        CARRIED = "carried", _("Carried into a campaign")
 
     class Reason(models.TextChoices):
         OFFENSIVE = "offensive", _("Offensive or abusive")
