@@ -112,3 +112,82 @@ class DeleteAccountForm(forms.Form):
                 _('Type "%(phrase)s" exactly to confirm.') % {"phrase": CONFIRM_PHRASE}
             )
         return typed
+
+
+def _email_lines(value: str) -> list[str]:
+    return [
+        line.strip().lower()
+        for line in value.replace(",", "\n").splitlines()
+        if line.strip()
+    ]
+
+
+class TeamForm(forms.Form):
+    """An engagement manager names a team and its leads."""
+
+    name = forms.CharField(
+        label=_("Team name"),
+        max_length=160,
+        help_text=_("A ward, locality or service, for example \"Ward 7\"."),
+        error_messages={"required": _("Enter the team's name.")},
+    )
+    leads = forms.CharField(
+        label=_("Team leads"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Their work emails, one per line."),
+    )
+
+    def clean_leads(self) -> list[StaffMember]:
+        from accounts.teams import staff_by_emails
+
+        return staff_by_emails(_email_lines(self.cleaned_data["leads"]))
+
+
+class LeadsForm(forms.Form):
+    leads = TeamForm.base_fields["leads"]
+    clean_leads = TeamForm.clean_leads
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Work email of the colleague to add"),
+        error_messages={
+            "required": _("Enter the colleague's work email."),
+            "invalid": _("Enter an email address like name@nhs.net."),
+        },
+    )
+
+
+class DirectoryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Staff list (CSV)"),
+        help_text=_(
+            "As exported from the HR system: one row per person, with their work "
+            "email, name, directorate, staff group, band and team or cost centre."
+        ),
+        error_messages={"required": _("Choose the CSV file to upload.")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError(_("The file must be 20 MB or smaller."))
+        return upload
+
+
+class DirectoryMappingForm(forms.Form):
+    """Which heading of the file holds which field; remembered for next time."""
+
+    def __init__(self, *args, headings: list[str], fields: dict, required, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Not in this file"))] + [(h, h) for h in headings]
+        for name, label in fields.items():
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=name in required,
+                error_messages={
+                    "required": _("Choose the column that holds the work email.")
+                },
+            )

@@ -128,7 +128,7 @@ class StaffMember(AbstractUser):
         help_text=_("When the profile questions were answered or skipped."),
     )
 
-    # When this person was last in an imported staff directory: the next import
+    # When this person first came in an imported staff directory: a later import
     # deactivates directory people who are no longer in the file, and nobody else.
     directory_seen_at = models.DateTimeField(null=True, blank=True)
 
@@ -214,3 +214,22 @@ class DirectoryMapping(models.Model):
 
     def __str__(self) -> str:
         return "Staff directory column mapping"
+
+
+class DirectoryUpload(models.Model):
+    """An uploaded staff directory file, kept between its preview and its import."""
+
+    uploaded_by = models.ForeignKey(
+        StaffMember, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Directory upload {self.pk} ({self.filename})"

@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("conversations.urls")),
     path("admin/", admin.site.urls),
+    path("teams/", include("accounts.team_urls")),
+    path("directory/", include("accounts.directory_urls")),
 ]
 
 # allauth answers its rate limits (sign-in, sign-up, password reset) with this.

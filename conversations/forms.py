@@ -87,6 +87,15 @@ class CampaignForm(forms.ModelForm):
         help_text=_('One theme per line, for example "Health and wellbeing".'),
         error_messages={"required": _("Add at least one theme, one per line.")},
     )
+    moderators = forms.CharField(
+        label=_("Moderators of this campaign"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Work emails, one per line, of people who moderate this campaign only. "
+            "Organisation moderators and engagement managers moderate it anyway."
+        ),
+    )
 
     class Meta:
         model = Campaign
@@ -140,8 +149,16 @@ class CampaignForm(forms.ModelForm):
             self.fields["themes"].initial = "\n".join(
                 t.name for t in self.instance.themes.all()
             )
+            self.fields["moderators"].initial = "\n".join(
+                m.email for m in self.instance.moderators.all()
+            )
         else:
             self.fields["is_published"].initial = True
+
+    def clean_moderators(self):
+        from accounts.teams import staff_by_emails
+
+        return staff_by_emails(_emails(self.cleaned_data["moderators"]))
 
     def clean_themes(self) -> list[str]:
         names = [
@@ -291,3 +308,62 @@ class ReviewRequestForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class BoardForm(forms.Form):
+    """A lead starts their team's Your Shout board."""
+
+    title = forms.CharField(label=_("Board name"), max_length=160, required=False)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the board is for, and what the team will do with ideas."),
+    )
+    allow_anonymous = forms.BooleanField(
+        label=_("Allow anonymous posts"), required=False, initial=True
+    )
+
+
+class PinnedNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("What we changed this month"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Pinned at the top of the board with today's date. Leave empty to unpin."
+        ),
+    )
+
+
+class BoardStateForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Board state"),
+        choices=Campaign.BoardState.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the audit log"), required=False, max_length=1000
+    )
+
+
+class CarryForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign to carry it into"),
+        queryset=Campaign.objects.none(),
+        empty_label=_("Choose a campaign"),
+        error_messages={"required": _("Choose the campaign to carry it into.")},
+    )
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+
+
+def _emails(value: str) -> list[str]:
+    return [
+        line.strip().lower()
+        for line in value.replace(",", "\n").splitlines()
+        if line.strip()
+    ]

@@ -292,6 +292,14 @@ class Idea(Post):
             "conversations:idea", kwargs={"slug": self.campaign.slug, "pk": self.pk}
         )
 
+    @property
+    def carried_into_or_none(self) -> "Idea | None":
+        """The campaign idea this board idea became, if it was carried forward."""
+        try:
+            return self.carried_into
+        except Idea.DoesNotExist:
+            return None
+
 
 class Comment(Post):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")

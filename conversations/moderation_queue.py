@@ -62,12 +62,19 @@ class QueueItem:
         return [flag.note for flag in self.flags if flag.note]
 
 
-def _scoped(queryset, campaign: Campaign | None, path: str):
-    return queryset.filter(**{path: campaign}) if campaign is not None else queryset
+def moderation_queue(
+    campaign: Campaign | None, now: datetime, *, within=None
+) -> list[QueueItem]:
+    """Everything waiting for a moderator in ``campaign`` (or in every campaign, or in
+    the campaigns of the ``within`` queryset: those a lead or named moderator has)."""
 
+    def _scoped(queryset, campaign: Campaign | None, path: str):
+        if campaign is not None:
+            return queryset.filter(**{path: campaign})
+        if within is not None:
+            return queryset.filter(**{f"{path}__in": within})
+        return queryset
 
-def moderation_queue(campaign: Campaign | None, now: datetime) -> list[QueueItem]:
-    """Everything waiting for a moderator in ``campaign`` (or in every campaign)."""
     items: dict[tuple[str, int], QueueItem] = {}
 
     def item_for(post, since: datetime) -> QueueItem:
@@ -97,6 +104,10 @@ def moderation_queue(campaign: Campaign | None, now: datetime) -> list[QueueItem
         flags = flags.filter(
             Q(idea__campaign=campaign) | Q(comment__idea__campaign=campaign)
         )
+    elif within is not None:
+        flags = flags.filter(
+            Q(idea__campaign__in=within) | Q(comment__idea__campaign__in=within)
+        )
     flags = flags.select_related(
         *(f"idea__{r}" for r in _IDEA_RELATED),
         *(f"comment__idea__{r}" for r in _IDEA_RELATED),
@@ -109,6 +120,10 @@ def moderation_queue(campaign: Campaign | None, now: datetime) -> list[QueueItem
     if campaign is not None:
         reviews = reviews.filter(
             Q(idea__campaign=campaign) | Q(comment__idea__campaign=campaign)
+        )
+    elif within is not None:
+        reviews = reviews.filter(
+            Q(idea__campaign__in=within) | Q(comment__idea__campaign__in=within)
         )
     reviews = reviews.select_related(
         *(f"idea__{r}" for r in _IDEA_RELATED),

@@ -126,13 +126,17 @@ def _queue_url(campaign: Campaign) -> str:
 @login_required
 def queue(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """Flagged, held and review-requested posts, oldest first."""
+    within = None
     if slug is None:
-        if not rules.can_moderate(request.user, None):
+        if not rules.moderates_anything(request.user):
             raise PermissionDenied(_("Only moderators can see the moderation queue."))
         campaign = None
+        if not rules.can_moderate(request.user, None):
+            # A team lead or a campaign's own moderator: only what they moderate.
+            within = rules.moderated_campaigns(request.user).values("pk")
     else:
         campaign = _moderated_campaign(request, slug)
-    items = moderation_queue(campaign, timezone.now())
+    items = moderation_queue(campaign, timezone.now(), within=within)
     return render(
         request,
         "conversations/moderation/queue.html",
@@ -151,10 +155,12 @@ def queue(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 def history(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The latest moderation actions: who did what, when and why."""
     if slug is None:
-        if not rules.can_moderate(request.user, None):
+        if not rules.moderates_anything(request.user):
             raise PermissionDenied(_("Only moderators can see the moderation history."))
         campaign = None
-        entries = AuditEntry.objects.all()
+        entries = AuditEntry.objects.filter(
+            campaign__in=rules.moderated_campaigns(request.user).values("pk")
+        )
     else:
         campaign = _moderated_campaign(request, slug)
         entries = AuditEntry.objects.filter(campaign=campaign)

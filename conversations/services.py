@@ -62,6 +62,7 @@ def create_campaign(
     pre_moderation: bool = False,
     audience_teams=(),
     kind: str = Campaign.Kind.CAMPAIGN,
+    moderators=(),
 ) -> Campaign:
     """Create a campaign with its themes; ``publish=False`` keeps it a draft."""
     if not rules.can_manage(created_by):
@@ -81,6 +82,7 @@ def create_campaign(
         created_by=created_by,
     )
     campaign.audience_teams.set(audience_teams)
+    campaign.moderators.set(moderators)
     Theme.objects.bulk_create(
         Theme(campaign=campaign, name=sanitise(name, allow_markup=False), position=i)
         for i, name in enumerate(themes)
@@ -97,6 +99,7 @@ def update_campaign(
     if not rules.can_manage(changed_by, campaign):
         raise Refused(_("Only engagement managers can change campaigns."))
     audience_teams = fields.pop("audience_teams", None)
+    moderators = fields.pop("moderators", None)
     for name, value in fields.items():
         if name in ("title",):
             value = sanitise(value, allow_markup=False)
@@ -106,6 +109,8 @@ def update_campaign(
     campaign.save()
     if audience_teams is not None:
         campaign.audience_teams.set(audience_teams)
+    if moderators is not None:
+        campaign.moderators.set(moderators)
     existing = list(campaign.themes.all())
     for i, name in enumerate(themes):
         name = sanitise(name, allow_markup=False)
@@ -125,7 +130,25 @@ def update_campaign(
 def require_open(user, campaign: Campaign, now: datetime) -> None:
     """Raise a refusal that says why ``user`` cannot take part in ``campaign`` now."""
     if not rules.in_audience(user, campaign):
+        if campaign.is_board:
+            raise NotInAudience(
+                _("Only the team's members can post, comment or vote on its board.")
+            )
         raise NotInAudience()
+    if campaign.board_state == Campaign.BoardState.PAUSED:
+        raise CampaignNotOpen(
+            _(
+                "This board is paused: you can read everything on it, but it is not "
+                "taking ideas, comments or votes for now."
+            )
+        )
+    if campaign.board_state == Campaign.BoardState.ARCHIVED:
+        raise CampaignNotOpen(
+            _(
+                "This board is archived: you can read everything on it, but it no "
+                "longer takes ideas, comments or votes."
+            )
+        )
     status = campaign.status(now)
     if status == CampaignStatus.SCHEDULED:
         raise CampaignNotOpen(

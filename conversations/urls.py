@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversations import moderation_views, views
+from conversations import board_views, moderation_views, views
 
 app_name = "conversations"
 urlpatterns = [
@@ -64,4 +64,22 @@ urlpatterns = [
         moderation_views.moderate_post,
         name="moderate_post",
     ),
+    # Team boards
+    path(
+        "teams/<slug:team_slug>/board/new/",
+        board_views.board_start,
+        name="board_start",
+    ),
+    path(
+        "campaigns/<slug:slug>/board/settings/",
+        board_views.board_settings,
+        name="board_settings",
+    ),
+    path(
+        "campaigns/<slug:slug>/ideas/<int:pk>/put-forward/",
+        board_views.idea_put_forward,
+        name="idea_put_forward",
+    ),
+    path("put-forward/", board_views.put_forward_list, name="put_forward_list"),
+    path("put-forward/<int:pk>/carry/", board_views.carry, name="carry"),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Team
 from conversations import moderation, queries, rules, services, stats
 from conversations.access import (
     campaign_for_manager,
@@ -54,6 +56,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_campaigns": campaigns.open(now).order_by("closes_at"),
         "upcoming_campaigns": campaigns.scheduled(now).order_by("opens_at"),
         "closed_campaigns": campaigns.closed(now).order_by("-closes_at")[:20],
+        "boards": Campaign.objects.visible_to(request.user)
+        .filter(kind=Campaign.Kind.BOARD)
+        .listed()
+        .select_related("team")
+        .order_by("title"),
         "draft_campaigns": (
             campaigns.drafts().order_by("-created_at")
             if rules.can_manage(request.user)
@@ -89,11 +96,21 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         sort=sort,
         seed=_random_seed(request) if sort == "random" else 1,
     )
-    paginator = Paginator(ideas, settings.IDEAS_PER_PAGE)
-    # Count with a cheap index-only query, not the list query with its tally join.
-    paginator.count = queries.campaign_idea_count(
-        campaign, request.user, theme_id=theme_id
+    team_choices = [] if campaign.is_board else _team_view_choices(campaign)
+    team = next(
+        (t for t in team_choices if t.pk == _int_or_none(request.GET.get("team"))),
+        None,
     )
+    paginator = Paginator(ideas, settings.IDEAS_PER_PAGE)
+    if team is not None:
+        # A team's own view: only ideas its members signed with their name.
+        ideas = ideas.filter(is_anonymous=False, author__memberships__team=team)
+        paginator = Paginator(ideas, settings.IDEAS_PER_PAGE)
+    else:
+        # Count with a cheap index-only query, not the list query with its tally join.
+        paginator.count = queries.campaign_idea_count(
+            campaign, request.user, theme_id=theme_id
+        )
     page = paginator.get_page(request.GET.get("page"))
     my_votes = votes_by_voter(request.user, Idea, [idea.pk for idea in page])
     for idea in page:
@@ -107,6 +124,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_take_part": rules.can_take_part(request.user, campaign, now),
             "can_manage": rules.can_manage(request.user, campaign),
             "can_moderate": rules.can_moderate(request.user, campaign),
+            "can_pin": campaign.is_board and rules.can_pin_note(request.user, campaign),
+            "team_choices": team_choices,
+            "team": team,
             "themes": themes,
             "theme_id": theme_id,
             "sort": sort,
@@ -117,6 +137,19 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "now": now,
         },
     )
+
+
+def _team_view_choices(campaign: Campaign) -> list[Team]:
+    """Teams whose own view of the campaign may be shown: only those with at least
+    ``SMALL_GROUP_THRESHOLD`` members, so a view never points at a few people (and
+    only the campaign's audience teams, where it has one)."""
+    teams = Team.objects.annotate(size=Count("memberships")).filter(
+        size__gte=settings.SMALL_GROUP_THRESHOLD
+    )
+    audience = [t.pk for t in campaign.audience_teams.all()]
+    if audience:
+        teams = teams.filter(pk__in=audience)
+    return list(teams.order_by("name"))
 
 
 def _int_or_none(value) -> int | None:
@@ -201,6 +234,8 @@ def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpRespo
             "comment_form": comment_form,
             "can_take_part": rules.can_take_part(request.user, campaign, now),
             "status": campaign.status(now),
+            "carried_from_visible": bool(idea.carried_from_id)
+            and rules.can_view(request.user, idea.carried_from.campaign, now),
             **_moderation_context(request, campaign, idea),
         },
         status=status,
@@ -338,6 +373,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             allow_anonymous=data["allow_anonymous"],
             pre_moderation=data["pre_moderation"],
             audience_teams=data["audience_teams"],
+            moderators=data["moderators"],
         )
         messages.success(request, _("Campaign created."))
         return redirect(campaign)
