@@ -191,6 +191,48 @@ def make_campaign(db):
 
 
 @pytest.fixture
+def make_board(db, make_team):
+    """A team's Your Shout board (a campaign of kind BOARD with a team, never closing);
+    ``lead`` is made (or kept) a lead of the team."""
+
+    def make_board(
+        team: Team | None = None,
+        *,
+        lead: StaffMember | None = None,
+        allow_anonymous: bool = True,
+        state: str = Campaign.BoardState.ACTIVE,
+        themes: Iterable[str] = ("Ideas to make things better",),
+    ) -> Campaign:
+        n = _next()
+        team = team or make_team()
+        board = Campaign.objects.create(
+            kind=Campaign.Kind.BOARD,
+            team=team,
+            title=f"Your Shout {n}",
+            slug=f"your-shout-{n}",
+            introduction=sanitise(f"<p>Our board.</p>{SCRIPT}"),
+            is_published=True,
+            opens_at=timezone.now() - timedelta(days=100),
+            closes_at=None,
+            allow_anonymous=allow_anonymous,
+            board_state=state,
+        )
+        Theme.objects.bulk_create(
+            Theme(campaign=board, name=name, position=i)
+            for i, name in enumerate(themes)
+        )
+        if lead is not None:
+            TeamMembership.objects.update_or_create(
+                team=team,
+                staff_member=lead,
+                defaults={"role": TeamMembership.Role.LEAD},
+            )
+        return board
+
+    return make_board
+
+
+@pytest.fixture
 def make_idea(db, make_staff):
     def make_idea(
         campaign: Campaign,
