@@ -1,5 +1,7 @@
-"""Every role against every action (IDOR included): other teams' campaigns, drafts,
-other people's posts, moderation, the break-glass reveal, personal data and the admin.
+"""Every role against every action (IDOR included): other teams' campaigns and boards,
+drafts, other people's posts, moderation (organisation-wide, per campaign, a lead's
+board), the break-glass reveal, teams, the directory import, personal data and the
+admin.
 
 Each cell is what the site must answer: "login" (302 to sign-in), "done" (302
 elsewhere: the action happened), or a status code.
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts import roles as role_groups
@@ -24,6 +27,7 @@ ROLES = [
     "moderator",
     "engagement_manager",
     "administrator",
+    "campaign_moderator",  # named moderator of the organisation-wide campaign only
 ]
 EVERYONE_SIGNED_IN = ROLES[1:]
 MANAGERS = {"engagement_manager", "administrator"}
@@ -43,7 +47,9 @@ class World:
 
 
 @pytest.fixture
-def world(make_team, make_campaign, make_idea, make_comment, make_staff, settings):
+def world(
+    make_team, make_campaign, make_idea, make_comment, make_staff, make_board, settings
+):
     from conversations import reveal
 
     settings.REVEAL_ENABLED = True
@@ -67,6 +73,16 @@ def world(make_team, make_campaign, make_idea, make_comment, make_staff, setting
         org, org_idea, team_campaign, team_idea, draft, draft_idea, someone, pending
     )
     world.teams = {"team": team, "other": other}
+    # Ward A's board (staff are members, the team lead leads it) and Ward B's.
+    world.board = make_board(team)
+    world.board_idea = make_idea(world.board, author=someone)
+    # Put forward already, so a manager can carry it into a campaign.
+    world.board_idea.put_forward_at = world.board_idea.created_at
+    world.board_idea.save()
+    world.other_board = make_board(other)
+    world.other_board_idea = make_idea(
+        world.other_board, author=make_staff(teams=[other])
+    )
     return world
 
 
@@ -78,8 +94,13 @@ def sign_in_as(client, role: str, world: World, make_staff):
         "other_team": [world.teams["other"]],
     }.get(role, [])
     person = make_staff(
-        roles=[role] if role not in ("staff", "other_team") else [], teams=teams
+        roles=[role]
+        if role not in ("staff", "other_team", "campaign_moderator")
+        else [],
+        teams=teams,
     )
+    if role == "campaign_moderator":
+        world.org_campaign.moderators.add(person)
     if role == "team_lead":
         TeamMembership.objects.create(
             team=world.teams["team"],
@@ -136,8 +157,156 @@ def _all(value, **exceptions) -> dict:
     return table
 
 
-def _only(allowed: set[str], yes, no) -> dict:
-    return _all(no, **dict.fromkeys(allowed, yes))
+def _only(allowed: set[str], yes, no, **exceptions) -> dict:
+    return _all(no, **{**dict.fromkeys(allowed, yes), **exceptions})
+
+
+def _board(members, *, lead=None, moderators=None, outsiders=404) -> dict:
+    """Ward A's board: ``members`` for staff (a member), ``lead`` for its team lead,
+    ``moderators`` for organisation moderators and managers; everyone else is an
+    outsider, who is not even told that the board exists."""
+    table = _all(outsiders)
+    table["staff"] = members
+    table["team_lead"] = members if lead is None else lead
+    for role in MODERATORS:
+        table[role] = members if moderators is None else moderators
+    return table
+
+
+def board_url(name: str, *args):
+    return lambda w: ("get", reverse(name, args=[a(w) for a in args]), None)
+
+
+BOARD_ACTIONS = {
+    "view board": (lambda w: ("get", w.board.get_absolute_url(), None), _board(200)),
+    "view board idea": (lambda w: ("get", idea_url(w.board_idea), None), _board(200)),
+    "post idea on board": (
+        lambda w: post_idea(w.board),
+        _board("done", moderators=403),  # moderators read boards, they do not post
+    ),
+    "comment on board": (
+        lambda w: comment(w.board_idea),
+        _board("done", moderators=403),
+    ),
+    "vote on board": (lambda w: vote(w.board_idea), _board("done", moderators=403)),
+    "report board idea": (
+        lambda w: (
+            "get",
+            reverse("conversations:flag", args=[w.board.slug, "idea", w.board_idea.pk]),
+            None,
+        ),
+        _board(200),
+    ),
+    "moderate board idea": (
+        lambda w: moderate(w.board_idea),
+        _board(403, lead="done", moderators="done"),
+    ),
+    "board moderation queue": (
+        board_url("conversations:campaign_moderation", lambda w: w.board.slug),
+        _board(403, lead=200, moderators=200),
+    ),
+    "board settings": (
+        board_url("conversations:board_settings", lambda w: w.board.slug),
+        _board(403, lead=200, moderators=200),
+    ),
+    "pin note on board": (
+        lambda w: (
+            "post",
+            reverse("conversations:board_settings", args=[w.board.slug]),
+            {"action": "note", "note": "We changed the rota."},
+        ),
+        _board(403, lead="done", moderators="done"),
+    ),
+    "pause board": (
+        lambda w: (
+            "post",
+            reverse("conversations:board_settings", args=[w.board.slug]),
+            {"action": "state", "state": "paused"},
+        ),
+        # The lead and managers run a board; moderators only moderate it.
+        {**_board(403, lead="done", moderators="done"), "moderator": 403},
+    ),
+    "put board idea forward": (
+        lambda w: (
+            "post",
+            reverse(
+                "conversations:idea_put_forward", args=[w.board.slug, w.board_idea.pk]
+            ),
+            None,
+        ),
+        _board(403, lead="done", moderators="done"),
+    ),
+    # IDOR: Ward A's people (its lead included) against Ward B's board.
+    "view other team's board": (
+        lambda w: ("get", w.other_board.get_absolute_url(), None),
+        _only(MODERATORS | {"other_team"}, 200, 404),
+    ),
+    "view idea on other team's board": (
+        lambda w: ("get", idea_url(w.other_board_idea), None),
+        _only(MODERATORS | {"other_team"}, 200, 404),
+    ),
+    "vote on other team's board": (
+        lambda w: vote(w.other_board_idea),
+        _only(MODERATORS, 403, 404, other_team="done"),
+    ),
+    "moderate idea on other team's board": (
+        lambda w: moderate(w.other_board_idea),
+        _only(MODERATORS, "done", 404, other_team=403),
+    ),
+    "other team's board settings": (
+        board_url("conversations:board_settings", lambda w: w.other_board.slug),
+        _only(MODERATORS, 200, 404, other_team=403),
+    ),
+    "other team's board moderation queue": (
+        board_url("conversations:campaign_moderation", lambda w: w.other_board.slug),
+        _only(MODERATORS, 200, 404, other_team=403),
+    ),
+    "moderation queue": (
+        lambda w: ("get", reverse("conversations:moderation"), None),
+        _only(MODERATORS | {"team_lead", "campaign_moderator"}, 200, 403),
+    ),
+    "start a board for a team": (
+        board_url("conversations:board_start", lambda w: w.teams["other"].slug),
+        _only(MANAGERS, 200, 403),
+    ),
+    # Teams and the staff directory.
+    "create team": (
+        lambda w: ("post", reverse("teams:list"), {"name": "Ward Z"}),
+        _only(MANAGERS, "done", 403),
+    ),
+    "add member to own team": (
+        lambda w: (
+            "post",
+            reverse("teams:add_member", args=[w.teams["team"].slug]),
+            {"email": w.someone.email},
+        ),
+        _only(MANAGERS | {"team_lead"}, "done", 403),
+    ),
+    "add member to another team": (
+        lambda w: (
+            "post",
+            reverse("teams:add_member", args=[w.teams["other"].slug]),
+            {"email": w.someone.email},
+        ),
+        _only(MANAGERS, "done", 403),
+    ),
+    "ideas put forward": (
+        lambda w: ("get", reverse("conversations:put_forward_list"), None),
+        _only(MANAGERS, 200, 403),
+    ),
+    "carry board idea into a campaign": (
+        lambda w: (
+            "post",
+            reverse("conversations:carry", args=[w.board_idea.pk]),
+            {f"idea-{w.board_idea.pk}-campaign": w.org_campaign.pk},
+        ),
+        _only(MANAGERS, "done", 403),
+    ),
+    "staff directory import": (
+        lambda w: ("get", reverse("directory:upload"), None),
+        _only(MANAGERS, 200, 403),
+    ),
+}
 
 
 # action name -> (how to build the request from the world, expected per role)
@@ -173,11 +342,11 @@ ACTIONS = {
     ),
     "view team campaign": (
         lambda w: ("get", w.team_campaign.get_absolute_url(), None),
-        _all(200, other_team=403),
+        _all(200, other_team=403, campaign_moderator=403),
     ),
     "view idea in team campaign": (
         lambda w: ("get", idea_url(w.team_idea), None),
-        _all(200, other_team=403),
+        _all(200, other_team=403, campaign_moderator=403),
     ),
     "post idea form": (
         lambda w: (
@@ -190,26 +359,35 @@ ACTIONS = {
     "post idea": (lambda w: post_idea(w.org_campaign), _all("done")),
     "post idea in team campaign": (
         lambda w: post_idea(w.team_campaign),
-        _all("done", other_team=403),
+        _all("done", other_team=403, campaign_moderator=403),
     ),
     "comment": (lambda w: comment(w.org_idea), _all("done")),
     "comment in team campaign": (
         lambda w: comment(w.team_idea),
-        _all("done", other_team=403),
+        _all("done", other_team=403, campaign_moderator=403),
     ),
     "vote": (lambda w: vote(w.org_idea), _all("done")),
     "vote in team campaign": (
         lambda w: vote(w.team_idea),
-        _all("done", other_team=403),
+        _all("done", other_team=403, campaign_moderator=403),
     ),
     "moderate idea": (
         lambda w: moderate(w.org_idea),
-        _only(MODERATORS, "done", 403),
+        _only(MODERATORS | {"campaign_moderator"}, "done", 403),
+    ),
+    "campaign moderation queue": (
+        lambda w: (
+            "get",
+            reverse("conversations:campaign_moderation", args=[w.org_campaign.slug]),
+            None,
+        ),
+        _only(MODERATORS | {"campaign_moderator"}, 200, 403),
     ),
     "moderate idea in team campaign": (
         lambda w: moderate(w.team_idea),
-        _only(MODERATORS, "done", 403),
+        _only(MODERATORS, "done", 403, campaign_moderator=403),
     ),
+    **BOARD_ACTIONS,
     # Nobody holds the break-glass permission by role: administrators included.
     "reveal list": (lambda w: ("get", reverse("reveal:index"), None), _all(403)),
     "reveal request": (
@@ -289,6 +467,9 @@ def test_role_against_action(client, world, make_staff, action, role):
     elif expected == "done":
         assert response.status_code == 302, response.status_code
         assert not response["Location"].startswith(reverse("account_login"))
+        # Refused actions that redirect back say so with an error message.
+        stored = list(get_messages(response.wsgi_request))
+        assert not any(m.level_tag == "error" for m in stored), [str(m) for m in stored]
     else:
         assert response.status_code == expected
 
