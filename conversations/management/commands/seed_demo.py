@@ -403,6 +403,10 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     self._seed_campaign(plan, manager)
                 added["campaigns"] += 1
+        lead = StaffMember.objects.get(email=_email("chris.taylor"))
+        if not Campaign.objects.filter(slug=BOARD_SLUG).exists():
+            with transaction.atomic():
+                self._seed_board(lead)
         if ideas or votes:
             with transaction.atomic():
                 added["staff"] += self._seed_benchmark(manager, ideas, votes)
@@ -584,6 +588,58 @@ class Command(BaseCommand):
         bench.finish()
         return created
 
+    def _seed_board(self, lead: StaffMember) -> None:
+        """The team lead's "Your Shout" board: a few ideas from the team, a status set
+        by the lead and a pinned "what we changed this month" note."""
+        from conversations import boards
+
+        team = lead.memberships.get(role=TeamMembership.Role.LEAD).team
+        board = boards.start_board(
+            lead,
+            team,
+            title=f"Your Shout: {team.name}",
+            introduction=(
+                "<p>Our team's board between campaigns: say what would make our days "
+                "better, and see what we changed.</p>"
+            ),
+            themes=["Ideas to make things better", "What gets in the way"],
+            now=self.now - timedelta(days=60),
+        )
+        Campaign.objects.filter(pk=board.pk).update(slug=BOARD_SLUG)
+        board.slug = BOARD_SLUG
+        members = list(
+            StaffMember.objects.filter(memberships__team=team)
+            .exclude(pk=lead.pk)
+            .order_by("pk")[:4]
+        ) or [lead]
+        themes = list(board.themes.all())
+        posted = []
+        for n, (title, body, anonymous) in enumerate(BOARD_IDEAS):
+            posted.append(
+                services.post_idea(
+                    members[n % len(members)],
+                    board,
+                    theme=themes[n % len(themes)],
+                    title=title,
+                    body=body,
+                    anonymous=anonymous,
+                )
+            )
+        from conversations import moderation
+
+        moderation.set_idea_status(
+            lead,
+            posted[0],
+            "in_progress",
+            "Trying it from next month's rota.",
+        )
+        boards.pin_note(
+            lead,
+            board,
+            "<p>Handover now starts 15 minutes earlier on Mondays, and the clinic "
+            "room keypad code is on the staff noticeboard.</p>",
+        )
+
     def _report(self, added: dict[str, int]) -> None:
         idea_type = ContentType.objects.get_for_model(Idea)
         totals = {
@@ -616,6 +672,29 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'Role'.ljust(width)}  Email")
         for s in SIGN_INS:
             self.stdout.write(f"  {s.role.ljust(width)}  {_email(s.local_part)}")
+
+
+BOARD_SLUG = "your-shout-north-locality"
+BOARD_IDEAS = [
+    (
+        "Share the car pool rota a week ahead",
+        "<p>We often find out on the morning which pool car we have. A week's "
+        "notice would save a lot of phone calls.</p>",
+        False,
+    ),
+    (
+        "A quiet space for documentation at base",
+        "<p>Writing up notes in the open office is hard with calls going on. Could "
+        "the small meeting room be bookable for this in the afternoons?</p>",
+        False,
+    ),
+    (
+        "Caseload allocation feels uneven",
+        "<p>Some of us have many more complex visits than others, week after week. "
+        "Could allocation be reviewed together?</p>",
+        True,
+    ),
+]
 
 
 class _CampaignContent:
