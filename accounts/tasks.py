@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
@@ -32,20 +32,19 @@ def send_invitations(person_ids: list[int]) -> int:
     """Email each newly imported person a sign-in link; returns how many were sent."""
     people = StaffMember.objects.filter(pk__in=person_ids, is_active=True)
     messages = []
+    subject = get_template("accounts/email/invitation_subject.txt")
+    body = get_template("accounts/email/invitation.txt")
     with translation.override(settings.LANGUAGE_CODE):
+        shared = {
+            "organisation": settings.ORGANISATION_NAME,
+            "login_url": settings.SITE_URL.rstrip("/") + reverse("account_login"),
+        }
         for person in people:
-            context = {
-                "person": person,
-                "link": invitation_link(person),
-                "organisation": getattr(settings, "ORGANISATION_NAME", ""),
-                "login_url": settings.SITE_URL.rstrip("/") + reverse("account_login"),
-            }
+            context = {**shared, "person": person, "link": invitation_link(person)}
             messages.append(
                 EmailMultiAlternatives(
-                    subject=render_to_string(
-                        "accounts/email/invitation_subject.txt", context
-                    ).strip(),
-                    body=render_to_string("accounts/email/invitation.txt", context),
+                    subject=subject.render(context).strip(),
+                    body=body.render(context),
                     to=[person.email],
                 )
             )

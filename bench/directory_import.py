@@ -8,8 +8,8 @@ and a file in which 500 people moved team and 200 left.
 Goal: 10,000 rows import in under a minute. The baseline, measured in the same run, is
 reading and checking the file alone (``directory.parse_rows``: no database); each step
 prints its seconds and its ratio to that. Invitation emails are enqueued on commit as
-django-tasks tasks; here the immediate backend and the in-memory mail backend send them,
-so the first import's figure includes rendering and "sending" 10,000 invitations.
+django-tasks tasks, which a worker runs after the commit; here they are held back and
+then run in this process with the in-memory mail backend, and timed on their own line.
 """
 
 import argparse
@@ -110,12 +110,26 @@ def main() -> None:
     )
     assert len(plan.created) == args.rows, plan.errors[:3]
 
+    # The import's own writes first, with the invitations held back, then sending
+    # them (what the background worker does after the commit).
+    held: list[int] = []
+    real_invite = directory._invite_on_commit
+    directory._invite_on_commit = held.extend
+
     def first():
         with transaction.atomic():
             result = directory.apply_import(manager, text, MAPPING)
         return result
 
-    _, first_seconds = timed("first import (+ invitations sent)", first, base)
+    _, first_seconds = timed("first import (writes, in one transaction)", first, base)
+    directory._invite_on_commit = real_invite
+    from accounts.tasks import send_invitations
+
+    _, invite_seconds = timed(
+        "  then the invitation task: render and send",
+        lambda: send_invitations.call(held),
+        base,
+    )
     invited = len(mail.outbox)
     again, _ = timed(
         "the same file again",
@@ -134,8 +148,12 @@ def main() -> None:
         f"nothing; then {moved.memberships_added} joined a team, "
         f"{moved.memberships_removed} left one, {len(moved.deactivated)} deactivated."
     )
-    verdict = "under" if first_seconds < 60 else "OVER"
-    print(f"goal: {args.rows:,} rows in under a minute: {first_seconds:.1f} s ({verdict})")
+    total = first_seconds + invite_seconds
+    verdict = "under" if total < 60 else "OVER"
+    print(
+        f"goal: {args.rows:,} rows in under a minute: import {first_seconds:.1f} s, "
+        f"with the invitations {total:.1f} s ({verdict})"
+    )
     if tmp:
         shutil.rmtree(tmp, ignore_errors=True)
 
