@@ -67,7 +67,6 @@ MAX_LENGTHS = {"name": 150, "directorate": 120, "staff_group": 120, "band": 120}
 TEAM_MAX = 160
 
 
-
 @dataclass
 class Row:
     line: int
@@ -217,7 +216,7 @@ def parse_rows(
     first_line: dict[str, int] = {}
     for line, values in raw:
 
-        def value(name: str) -> str:
+        def value(name: str, values: list[str] = values) -> str:
             i = index.get(name)
             return values[i].strip() if i is not None and i < len(values) else ""
 
@@ -229,14 +228,17 @@ def parse_rows(
             validate_email(email)
         except ValidationError:
             errors.append(
-                RowError(line, _("%(email)s is not an email address.") % {"email": email})
+                RowError(
+                    line, _("%(email)s is not an email address.") % {"email": email}
+                )
             )
             continue
         if not _domain_allowed(email):
             errors.append(
                 RowError(
                     line,
-                    _("%(email)s is not in an allowed email domain.") % {"email": email},
+                    _("%(email)s is not in an allowed email domain.")
+                    % {"email": email},
                 )
             )
             continue

@@ -128,7 +128,7 @@ class TeamForm(forms.Form):
     name = forms.CharField(
         label=_("Team name"),
         max_length=160,
-        help_text=_("A ward, locality or service, for example \"Ward 7\"."),
+        help_text=_('A ward, locality or service, for example "Ward 7".'),
         error_messages={"required": _("Enter the team's name.")},
     )
     leads = forms.CharField(

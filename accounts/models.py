@@ -171,7 +171,9 @@ class JoinRequest(models.Model):
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="join_requests")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="join_requests"
+    )
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="join_requests"
     )

@@ -15,7 +15,5 @@ urlpatterns = [
     ),
     path("<slug:slug>/leads/", team_views.set_leads, name="set_leads"),
     path("<slug:slug>/join/", team_views.ask_to_join, name="join"),
-    path(
-        "<slug:slug>/requests/<int:pk>/", team_views.decide_request, name="decide"
-    ),
+    path("<slug:slug>/requests/<int:pk>/", team_views.decide_request, name="decide"),
 ]

@@ -109,7 +109,9 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
         leads = team.memberships.filter(role=TeamMembership.Role.LEAD)
         context["leads_form"] = LeadsForm(
             initial={
-                "leads": "\n".join(m.staff_member.email for m in leads.select_related("staff_member"))
+                "leads": "\n".join(
+                    m.staff_member.email for m in leads.select_related("staff_member")
+                )
             }
         )
     return render(request, "accounts/teams/team_detail.html", context)
@@ -130,7 +132,8 @@ def add_member(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(email)s is now in the team.") % {"email": form.cleaned_data["email"]},
+                _("%(email)s is now in the team.")
+                % {"email": form.cleaned_data["email"]},
             )
             return redirect("teams:detail", slug=team.slug)
     for error in form.errors.get("email", []):

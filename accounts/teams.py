@@ -103,9 +103,7 @@ def add_member(by, team: Team, email: str) -> TeamMembership:
     )
     JoinRequest.objects.filter(
         team=team, staff_member=person, state=JoinRequest.State.PENDING
-    ).update(
-        state=JoinRequest.State.APPROVED, decided_at=timezone.now(), decided_by=by
-    )
+    ).update(state=JoinRequest.State.APPROVED, decided_at=timezone.now(), decided_by=by)
     return membership
 
 

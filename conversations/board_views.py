@@ -100,9 +100,7 @@ def idea_put_forward(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             {"campaign": board, "message": error.message},
             status=error.status_code,
         )
-    messages.success(
-        request, _("Put forward: the engagement managers have been told.")
-    )
+    messages.success(request, _("Put forward: the engagement managers have been told."))
     return redirect(idea.get_absolute_url())
 
 

@@ -99,7 +99,9 @@ def start_board(
 def set_board_state(by, board: Campaign, state: str, note: str = "") -> Campaign:
     """Pause (read-only), resume or archive (read-only, out of every list) a board."""
     if not rules.can_run_board(by, board):
-        raise PermissionDenied(_("Only the team's leads can pause or archive its board."))
+        raise PermissionDenied(
+            _("Only the team's leads can pause or archive its board.")
+        )
     if state not in Campaign.BoardState.values:
         raise ValidationError(_("Choose active, paused or archived."))
     board = Campaign.objects.select_for_update().get(pk=board.pk)
@@ -144,9 +146,12 @@ def upcoming_campaigns(now: datetime):
     """Organisation-wide campaigns a board idea can be carried into: open or coming
     up, for everyone (no audience teams)."""
     return (
-        Campaign.objects.filter(kind=Campaign.Kind.CAMPAIGN, audience_teams__isnull=True)
+        Campaign.objects.filter(
+            kind=Campaign.Kind.CAMPAIGN, audience_teams__isnull=True
+        )
         .filter(
-            Q(pk__in=Campaign.objects.open(now)) | Q(pk__in=Campaign.objects.scheduled(now))
+            Q(pk__in=Campaign.objects.open(now))
+            | Q(pk__in=Campaign.objects.scheduled(now))
         )
         .order_by("opens_at")
     )
@@ -255,7 +260,10 @@ def carry_into(manager, idea: Idea, campaign: Campaign, theme=None) -> Idea:
                 "Your idea %(title)s from your team's board was carried into the "
                 "campaign %(campaign)s."
             )
-            % {"title": f"\u201c{idea.title}\u201d", "campaign": f"\u201c{campaign.title}\u201d"},
+            % {
+                "title": f"\u201c{idea.title}\u201d",
+                "campaign": f"\u201c{campaign.title}\u201d",
+            },
             carried.get_absolute_url(),
         )
     stats.forget(campaign)

@@ -49,9 +49,7 @@ class CampaignQuerySet(models.QuerySet):
         )
         boards = models.Q(kind=Campaign.Kind.BOARD, team__members=user)
         # Per-campaign moderators see what they moderate.
-        return self.filter(
-            campaigns | boards | models.Q(moderators=user)
-        ).distinct()
+        return self.filter(campaigns | boards | models.Q(moderators=user)).distinct()
 
     def listed(self):
         """What lists show: archived boards are kept but no longer listed."""

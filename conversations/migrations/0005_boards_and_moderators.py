@@ -6,57 +6,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_teams_join_requests_directory'),
-        ('conversations', '0004_auditentry_comment_campaign_pre_moderation_and_more'),
+        ("accounts", "0003_teams_join_requests_directory"),
+        ("conversations", "0004_auditentry_comment_campaign_pre_moderation_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='board_state',
-            field=models.CharField(choices=[('active', 'Active'), ('paused', 'Paused: read-only'), ('archived', 'Archived: read-only and no longer listed')], default='active', max_length=10),
+            model_name="campaign",
+            name="board_state",
+            field=models.CharField(
+                choices=[
+                    ("active", "Active"),
+                    ("paused", "Paused: read-only"),
+                    ("archived", "Archived: read-only and no longer listed"),
+                ],
+                default="active",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='moderators',
-            field=models.ManyToManyField(blank=True, help_text='People who moderate this campaign only.', related_name='moderated_campaigns', to=settings.AUTH_USER_MODEL),
+            model_name="campaign",
+            name="moderators",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="People who moderate this campaign only.",
+                related_name="moderated_campaigns",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='pinned_note',
-            field=models.TextField(blank=True, help_text='Sanitised HTML: "what we changed this month".'),
+            model_name="campaign",
+            name="pinned_note",
+            field=models.TextField(
+                blank=True, help_text='Sanitised HTML: "what we changed this month".'
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='pinned_note_at',
+            model_name="campaign",
+            name="pinned_note_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='team',
-            field=models.ForeignKey(blank=True, help_text='The team whose Your Shout board this is (boards only).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='boards', to='accounts.team'),
+            model_name="campaign",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The team whose Your Shout board this is (boards only).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="boards",
+                to="accounts.team",
+            ),
         ),
         migrations.AddField(
-            model_name='idea',
-            name='carried_from',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carried_into', to='conversations.idea'),
+            model_name="idea",
+            name="carried_from",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="carried_into",
+                to="conversations.idea",
+            ),
         ),
         migrations.AddField(
-            model_name='idea',
-            name='put_forward_at',
+            model_name="idea",
+            name="put_forward_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='idea',
-            name='put_forward_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="idea",
+            name="put_forward_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('hide', 'Hidden'), ('restore', 'Restored'), ('approve', 'Approved'), ('edit', 'Edited by a moderator'), ('merge', 'Merged into another idea'), ('lock', 'Comments locked'), ('unlock', 'Comments unlocked'), ('status', 'Status changed'), ('flag_dismissed', 'Report dismissed'), ('reveal_requested', 'Identity reveal requested'), ('reveal_approved', 'Identity revealed'), ('reveal_refused', 'Identity reveal refused'), ('board_state', 'Board paused, resumed or archived'), ('pinned_note', 'Pinned note changed'), ('put_forward', 'Put forward to engagement managers'), ('carried', 'Carried into a campaign')], max_length=20),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("hide", "Hidden"),
+                    ("restore", "Restored"),
+                    ("approve", "Approved"),
+                    ("edit", "Edited by a moderator"),
+                    ("merge", "Merged into another idea"),
+                    ("lock", "Comments locked"),
+                    ("unlock", "Comments unlocked"),
+                    ("status", "Status changed"),
+                    ("flag_dismissed", "Report dismissed"),
+                    ("reveal_requested", "Identity reveal requested"),
+                    ("reveal_approved", "Identity revealed"),
+                    ("reveal_refused", "Identity reveal refused"),
+                    ("board_state", "Board paused, resumed or archived"),
+                    ("pinned_note", "Pinned note changed"),
+                    ("put_forward", "Put forward to engagement managers"),
+                    ("carried", "Carried into a campaign"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -126,9 +126,10 @@ def test_member_sees_the_board_on_home_and_my_teams_and_takes_part(
     client.force_login(member)
 
     assert board.title in client.get(reverse("home")).content.decode()
-    assert board.title in client.get(
-        reverse("teams:detail", args=[board.team.slug])
-    ).content.decode()
+    assert (
+        board.title
+        in client.get(reverse("teams:detail", args=[board.team.slug])).content.decode()
+    )
     response = client.post(
         reverse("conversations:idea_create", args=[board.slug]),
         {"theme": board.themes.first().pk, "title": "Rota swaps", "body": "An app"},
@@ -204,9 +205,7 @@ def test_lead_sees_only_their_boards_items_in_the_moderation_queue(
     )
     reporter = make_staff(teams=[board.team])
     moderation.flag_post(reporter, mine, reason="spam")
-    moderation.flag_post(
-        make_staff(teams=[other_board.team]), theirs, reason="spam"
-    )
+    moderation.flag_post(make_staff(teams=[other_board.team]), theirs, reason="spam")
     moderation.flag_post(make_staff(), org_idea, reason="spam")
     client.force_login(lead)
 
@@ -246,7 +245,9 @@ def test_member_cannot_pin_a_note_or_pause_the_board(client, board, member):
     client.force_login(member)
 
     assert (
-        client.get(reverse("conversations:board_settings", args=[board.slug])).status_code
+        client.get(
+            reverse("conversations:board_settings", args=[board.slug])
+        ).status_code
         == 403
     )
     with pytest.raises(PermissionDenied):
@@ -284,9 +285,12 @@ def test_archived_board_is_read_only_and_leaves_every_list(client, board, lead, 
     client.force_login(member)
 
     assert board.title not in client.get(reverse("home")).content.decode()
-    assert board.title not in client.get(
-        reverse("teams:detail", args=[board.team.slug])
-    ).content.decode()
+    assert (
+        board.title
+        not in client.get(
+            reverse("teams:detail", args=[board.team.slug])
+        ).content.decode()
+    )
     page = client.get(board.get_absolute_url())
     assert page.status_code == 200
     assert "This board is archived" in page.content.decode()
@@ -426,7 +430,9 @@ def test_team_view_shows_named_ideas_of_a_large_enough_team_only(
     tiny_person = make_staff(teams=[small])
     campaign = make_campaign("open", allow_anonymous=True)
     named = make_idea(campaign, author=big_people[0], title="Named from big")
-    make_idea(campaign, author=big_people[1], title="Anonymous from big", anonymous=True)
+    make_idea(
+        campaign, author=big_people[1], title="Anonymous from big", anonymous=True
+    )
     make_idea(campaign, author=tiny_person, title="From tiny")
     make_idea(campaign, title="From nobody's team")
     client.force_login(make_staff())

@@ -89,7 +89,9 @@ def test_board_and_team_pages_pass_the_accessibility_checks(
 
     teams.request_to_join(asking, team)
     board = make_board(team)
-    boards.pin_note(lead, board, "<p>Handover starts 15 minutes earlier on Mondays.</p>")
+    boards.pin_note(
+        lead, board, "<p>Handover starts 15 minutes earlier on Mondays.</p>"
+    )
     idea = make_idea(board, author=members[0], title="A quiet room for notes")
     boards.put_forward(lead, idea)
     make_campaign("scheduled", title="Our future")
