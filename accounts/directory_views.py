@@ -82,9 +82,11 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         plan = directory.apply_import(request.user, saved.content, columns)
         if plan.ok:
+            # Keep the figures, not the staff list itself.
             saved.imported_at = timezone.now()
             saved.summary = plan.summary()
-            saved.save(update_fields=["imported_at", "summary"])
+            saved.content = ""
+            saved.save(update_fields=["imported_at", "summary", "content"])
             messages.success(
                 request,
                 _(

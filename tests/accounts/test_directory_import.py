@@ -12,6 +12,7 @@ from accounts.models import (
     Band,
     Directorate,
     DirectoryMapping,
+    DirectoryUpload,
     StaffGroup,
     StaffMember,
     Team,
@@ -218,6 +219,10 @@ def test_manager_uploads_maps_once_previews_and_imports(client, manager):
     assert "/preview/" in second["Location"]  # the mapping is remembered
     client.post(second["Location"])
     assert StaffMember.objects.filter(email="ana.jones@nhs.net").exists()
+    imported = DirectoryUpload.objects.get(imported_at__isnull=False)
+    assert imported.summary["created"] == 3
+    assert imported.content == ""  # the staff list is not kept after the import
+    assert client.get(second["Location"]).status_code == 404  # nor imported twice
 
 
 def test_preview_page_lists_bad_rows_by_line(client, manager):
