@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -200,8 +201,6 @@ def put_forward(lead, idea: Idea, note: str = "") -> Idea:
         )
         .distinct()
     )
-    from django.urls import reverse
-
     url = reverse("conversations:put_forward_list")
     message = _("A team put an idea forward from its board: %(title)s") % {
         "title": f"\u201c{idea.title}\u201d"
