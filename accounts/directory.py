@@ -42,6 +42,7 @@ from accounts.models import (
     Team,
     TeamMembership,
 )
+from accounts.security_log import log_event
 
 # The fields a file can fill, in the order the mapping form asks for them.
 FIELDS = {
@@ -593,6 +594,14 @@ def apply_import(
     )
 
     _invite_on_commit([p.pk for p in created])
+    # Figures only: no names or emails in the log.
+    log_event(
+        "directory.imported",
+        user=by.pk,
+        created=len(plan.created),
+        updated=len(plan.updated),
+        deactivated=len(plan.deactivated),
+    )
     return plan
 
 

@@ -74,6 +74,15 @@ def test_import_creates_people_with_their_profile_teams_and_headcounts(manager):
     assert Band.objects.get(name="Band 6").headcount == 1
 
 
+def test_import_is_logged_with_figures_and_no_names(manager, caplog):
+    caplog.set_level("INFO", logger="security")
+
+    do_import(manager)
+
+    assert f"directory.imported user={manager.pk} created=3 updated=0" in caplog.text
+    assert "ana.jones" not in caplog.text and "Ana Jones" not in caplog.text
+
+
 def test_importing_the_same_file_twice_changes_nothing(manager):
     do_import(manager)
     before = list(
