@@ -1,27 +1,30 @@
 """Background tasks of the accounts app (django-tasks; enqueued on commit)."""
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from accounts.models import StaffMember
 
 
 def invitation_link(person: StaffMember) -> str:
-    """A one-time link to set a password and sign in (allauth's password-reset key:
-    it stops working once used, once the person signs in, and after
-    PASSWORD_RESET_TIMEOUT)."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
+    """A one-time link that signs the person in, so they can choose a password.
 
+    Django's password-reset token: it stops working once they have signed in (their
+    last sign-in time is part of it), once a password is set, and after
+    PASSWORD_RESET_TIMEOUT; computing it needs no database query.
+    """
     path = reverse(
-        "account_reset_password_from_key",
+        "accounts:invitation",
         kwargs={
-            "uidb36": user_pk_to_url_str(person),
-            "key": default_token_generator.make_token(person),
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": default_token_generator.make_token(person),
         },
     )
     return settings.SITE_URL.rstrip("/") + path

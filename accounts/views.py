@@ -74,3 +74,37 @@ def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
     """What allauth answers when a sign-in, sign-up or password limit is reached
     (allauth looks for ``handler429`` in the root URLconf)."""
     return render(request, "accounts/rate_limited.html", status=429)
+
+
+def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link in an imported person's invitation: a button signs them in (once),
+    then they choose a password.
+
+    Opening the link only shows the button, so a mail scanner that fetches links
+    does not use up the one-time token.
+    """
+    from django.contrib.auth import login as sign_in
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_str
+    from django.utils.http import urlsafe_base64_decode
+
+    from accounts.models import StaffMember
+    from accounts.security_log import log_event
+
+    try:
+        pk = force_str(urlsafe_base64_decode(uidb64))
+        person = StaffMember.objects.get(pk=pk, is_active=True)
+    except (ValueError, TypeError, OverflowError, StaffMember.DoesNotExist):
+        person = None
+    valid = person is not None and default_token_generator.check_token(person, token)
+    if not valid:
+        return render(request, "accounts/invitation.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        sign_in(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        log_event("invitation.accepted", request, user=person.pk)
+        return redirect(
+            "account_set_password" if not person.has_usable_password() else "home"
+        )
+    return render(
+        request, "accounts/invitation.html", {"valid": True, "person": person}
+    )

@@ -194,13 +194,26 @@ def test_new_people_get_an_invitation_with_a_one_time_sign_in_link(
         "cara.li@nhs.net",
     ]
     message = next(m for m in mail.outbox if m.to == ["ana.jones@nhs.net"])
-    link = next(
-        line for line in message.body.splitlines() if "/password/reset/key/" in line
+    link = next(line for line in message.body.splitlines() if "/invitation/" in line)
+    path = "/me/" + link.split("/me/", 1)[1]
+
+    opened = client.get(path)  # a mail scanner opening it signs nobody in
+    assert opened.status_code == 200
+    assert "_auth_user_id" not in client.session
+    signed_in = client.post(path)
+    assert signed_in["Location"] == reverse("account_set_password")
+    ana = StaffMember.objects.get(email="ana.jones@nhs.net")
+    assert client.session["_auth_user_id"] == str(ana.pk)
+    chosen = client.post(
+        reverse("account_set_password"),
+        {"password1": "A-long-new-password-7", "password2": "A-long-new-password-7"},
     )
-    path = link.split("testserver", 1)[-1].split("8000", 1)[-1]
-    response = client.get(path, follow=True)
-    assert response.status_code == 200
-    assert "password1" in response.content.decode()
+    assert chosen.status_code == 302
+    ana.refresh_from_db()
+    assert ana.has_usable_password()
+
+    client.logout()
+    assert client.post(path).status_code == 400  # it worked once
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
