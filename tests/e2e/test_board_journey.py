@@ -139,9 +139,27 @@ def test_board_and_team_pages_pass_the_accessibility_checks(
             ("team page, as an outsider", f"/teams/{team.slug}/"),
         ],
     )
+    from accounts import directory
+
+    good = directory.save_upload(
+        manager,
+        "staff.csv",
+        b"Email,Name,Team\nana.jones@nhs.net,Ana Jones,North Locality District Nursing\n",
+    )
+    bad = directory.save_upload(
+        manager, "staff.csv", b"Email,Name,Team\nnope,Someone,Ward 3\n"
+    )
+    unmapped = directory.save_upload(manager, "hr.csv", b"Mail,Who\nx@nhs.net,X\n")
+    directory.remember_mapping(
+        manager, {"email": "Email", "name": "Name", "team": "Team"}
+    )
     results += visit(
         manager,
         [
+            ("directory: match the columns", f"/directory/{unmapped.pk}/columns/"),
+            ("directory: preview", f"/directory/{good.pk}/preview/"),
+            ("directory: preview with bad rows", f"/directory/{bad.pk}/preview/"),
+            ("invitation link that no longer works", "/me/invitation/MQ/nope/"),
             ("teams, as a manager", "/teams/all/"),
             ("start a board", f"/teams/{make_team('Ward 3').slug}/board/new/"),
             ("ideas put forward", "/put-forward/"),
