@@ -516,7 +516,7 @@ def keep_hidden(
     entry = _audit(
         moderator,
         post,
-        AuditEntry.Action.HIDE,
+        AuditEntry.Action.KEEP_HIDDEN,
         prior={
             "visibility": post.visibility,
             "review_requests": [r.pk for r in reviews],

@@ -132,14 +132,16 @@ def queue(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         campaign = None
     else:
         campaign = _moderated_campaign(request, slug)
-    items = moderation_queue(campaign, timezone.now())
+    queue = moderation_queue(campaign, timezone.now(), request.GET.get("page"))
     return render(
         request,
         "conversations/moderation/queue.html",
         {
             "campaign": campaign,
-            "items": items,
-            "overdue_count": sum(item.overdue for item in items),
+            "items": queue.items,
+            "page": queue.page,
+            "total": queue.total,
+            "overdue_count": queue.overdue_count,
             "target_hours": settings.MODERATION_TARGET_HOURS,
             "hide_form": HidePostForm(),
             "next": request.get_full_path(),

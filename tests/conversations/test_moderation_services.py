@@ -641,8 +641,10 @@ def test_keeping_a_post_hidden_answers_the_review_and_tells_the_author(moderator
 
     assert ReviewRequest.objects.get(pk=review.pk).resolved_at is not None
     assert reload(idea).visibility == Visibility.HIDDEN
-    entry = AuditEntry.objects.filter(action=AuditEntry.Action.HIDE).first()
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.KEEP_HIDDEN).get()
     assert entry.prior_state == {"visibility": "hidden", "review_requests": [review.pk]}
+    # Recorded as its own action, not as a second hide.
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.HIDE).count() == 1
     assert any("kept it hidden" in n for n in notes_for(idea.author))
     with pytest.raises(Refused):
         moderation.keep_hidden(moderator, reload(idea))
