@@ -1,4 +1,5 @@
 from allauth.account.views import LoginView
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -7,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 
 from accounts import services
 from accounts.forms import ProfileForm
@@ -74,3 +76,17 @@ def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
     """What allauth answers when a sign-in, sign-up or password limit is reached
     (allauth looks for ``handler429`` in the root URLconf)."""
     return render(request, "accounts/rate_limited.html", status=429)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (the cookie, and back to the page), and the choice
+    is kept: on the account of someone signed in, so every browser they sign in on
+    follows it, or until sign-in for someone signed out."""
+    response = i18n.set_language(request)
+    code = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if request.method == "POST" and code in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.remember_language(request.user, code)
+        else:
+            request.session[services.SIGNED_OUT_LANGUAGE] = code
+    return response

@@ -322,6 +322,7 @@ def export_my_data(person: StaffMember) -> dict:
             "directorate": str(person.directorate or "") or None,
             "staff_group": str(person.staff_group or "") or None,
             "band": str(person.band or "") or None,
+            "interface_language": person.language or None,
             "teams": [
                 {"team": m.team.name, "role": m.role}
                 for m in person.memberships.select_related("team")
