@@ -15,7 +15,9 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 
 
 def switch(client: Client, language: str, next_url: str = "/"):
-    return client.post(reverse("set_language"), {"language": language, "next": next_url})
+    return client.post(
+        reverse("set_language"), {"language": language, "next": next_url}
+    )
 
 
 def sign_in(client: Client, email: str):
