@@ -23,6 +23,7 @@ from conversations import own_posts
 from conversations.exceptions import RateLimited, Refused
 from conversations.models import Comment, Idea, Visibility
 from conversations.own_posts_forms import EditOwnCommentForm, EditOwnIdeaForm
+from conversations.views import POSTED
 
 
 def _own(model, request: HttpRequest, pk: int):
@@ -121,9 +122,12 @@ def _edit(request: HttpRequest, post: Idea | Comment, form, save) -> HttpRespons
                         request,
                         _("Saved. Your post is waiting for a moderator: %(reason)s.")
                         % {"reason": post.hold_reason},
+                        extra_tags=POSTED,
                     )
                 else:
-                    messages.success(request, _("Your changes have been saved."))
+                    messages.success(
+                        request, _("Your changes have been saved."), extra_tags=POSTED
+                    )
                 return redirect(post.get_absolute_url())
     return render(
         request,

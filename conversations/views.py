@@ -31,6 +31,10 @@ from conversations.forms import (
 from conversations.models import Campaign, Comment, Idea
 from voting.services import votes_by_voter
 
+# The message tag that tells static/js/drafts.js a post was received, so the text it
+# kept on the device can go.
+POSTED = "posted"
+
 
 def _refusal(
     request: HttpRequest, campaign: Campaign | None, error: Refused
@@ -162,10 +166,13 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
                     request,
                     _("Thank you. Your idea is waiting for a moderator: %(reason)s.")
                     % {"reason": idea.hold_reason},
+                    extra_tags=POSTED,
                 )
             else:
                 messages.success(
-                    request, _("Your idea has been posted. Thank you for speaking up.")
+                    request,
+                    _("Your idea has been posted. Thank you for speaking up."),
+                    extra_tags=POSTED,
                 )
             return redirect(idea.get_absolute_url())
     return render(
@@ -221,10 +228,12 @@ def _moderation_context(request, campaign, idea) -> dict:
 
 
 @login_required
-@require_POST
 def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = campaign_for_viewer(request, slug)
     idea = idea_for_viewer(request, campaign, pk)
+    if request.method != "POST":
+        # Back from signing in after the session ended mid-comment: to the form.
+        return redirect(idea.get_absolute_url() + "#comments")
     form = CommentForm(request.POST, campaign=campaign)
     if form.is_valid():
         parent = None
@@ -255,9 +264,12 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     request,
                     _("Thank you. Your comment is waiting for a moderator: %(reason)s.")
                     % {"reason": comment.hold_reason},
+                    extra_tags=POSTED,
                 )
             else:
-                messages.success(request, _("Your comment has been posted."))
+                messages.success(
+                    request, _("Your comment has been posted."), extra_tags=POSTED
+                )
             return redirect(comment.get_absolute_url())
     return _render_idea(request, campaign, idea, form, status=400)
 
