@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -284,6 +284,19 @@ def edit_own_comment(
         stats.forget(campaign)
     log_event("post.edited_by_author", kind="comment", held=bool(hold_reason))
     return comment
+
+
+def has_posted(person: StaffMember) -> bool:
+    """Whether ``person`` has ever posted an idea or a comment (one query), so the
+    ground rules are shown in full before their first post."""
+    return (
+        StaffMember.objects.filter(pk=person.pk)
+        .filter(
+            Exists(Idea.objects.filter(author=OuterRef("pk")))
+            | Exists(Comment.objects.filter(author=OuterRef("pk")))
+        )
+        .exists()
+    )
 
 
 def own_posts(person: StaffMember) -> tuple[list[Idea], list[Comment]]:

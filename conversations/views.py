@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import moderation, queries, rules, services, stats
+from conversations import moderation, own_posts, queries, rules, services, stats
 from conversations.access import (
     campaign_for_manager,
     campaign_for_viewer,
@@ -178,7 +178,11 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "conversations/idea_form.html",
-        {"campaign": campaign, "form": form},
+        {
+            "campaign": campaign,
+            "form": form,
+            "first_post": not own_posts.has_posted(request.user),
+        },
         status=429 if limited else 400 if form.errors else 200,
     )
 
@@ -192,6 +196,7 @@ def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpResponse:
     now = timezone.now()
+    can_take_part = rules.can_take_part(request.user, campaign, now)
     comments = queries.idea_comments(idea, request.user)
     all_comments = [c for top in comments for c in [top, *top.thread_replies]]
     comment_votes = votes_by_voter(request.user, Comment, [c.pk for c in all_comments])
@@ -206,7 +211,9 @@ def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpRespo
             "idea": idea,
             "comments": comments,
             "comment_form": comment_form,
-            "can_take_part": rules.can_take_part(request.user, campaign, now),
+            "can_take_part": can_take_part,
+            # One query, and only where the comment form is shown.
+            "first_post": can_take_part and not own_posts.has_posted(request.user),
             "status": campaign.status(now),
             **_moderation_context(request, campaign, idea),
         },

@@ -289,3 +289,32 @@ def test_edit_links_are_on_your_posts_page_only_while_the_campaign_is_open(
     assert reverse("me:edit_idea", args=[idea.pk]) in html
     assert reverse("me:edit_idea", args=[closed_idea.pk]) not in html
     assert client.get(reverse("me:edit_idea", args=[closed_idea.pk])).status_code == 403
+
+
+# -- ground rules before a first post (issue 7) -------------------------------------
+
+
+def test_the_ground_rules_are_shown_in_full_before_a_persons_first_post(
+    client, author, campaign, make_staff
+):
+    other = make_staff()
+    idea = post(other, campaign)
+    client.force_login(author)
+    form_url = reverse("conversations:idea_create", args=[campaign.slug])
+
+    before = [
+        client.get(url).content.decode() for url in (form_url, idea.get_absolute_url())
+    ]
+    services.post_comment(author, idea, body="My first comment")
+    after = [
+        client.get(url).content.decode() for url in (form_url, idea.get_absolute_url())
+    ]
+
+    for html in before:
+        assert "Before your first post: the ground rules" in html
+        assert "Moderators cannot see who wrote it either." in html
+        assert reverse("conversations:ground_rules") in html
+    for html in after:
+        assert "Before your first post" not in html
+        # Still one click away from every posting form.
+        assert reverse("conversations:ground_rules") in html
