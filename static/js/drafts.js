@@ -124,8 +124,14 @@ function untouched(field) {
 
 function restore(form, owner) {
   form.dataset.draftRestored = "1";
-  const draft = read(PREFIX + form.dataset.draft);
+  const name = PREFIX + form.dataset.draft;
+  const draft = read(name);
   if (!draft || draft.owner !== owner || !draft.values) return;
+  if (draft.sent) {
+    // Back at the form without the post having been received: keep it until it is.
+    draft.sent = false;
+    store.setItem(name, JSON.stringify(draft));
+  }
   let changed = false;
   for (const field of fieldsOf(form)) {
     if (!(field.name in draft.values) || !untouched(field)) continue;
