@@ -118,7 +118,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     with no Referer) gets Django's plain refusal.
     """
     log_event("csrf.refused", request, level=logging.WARNING, route=route_of(request))
-    back = _page_posted_from(request) if request.method == "POST" else ""
+    # Only a form submitted by the browser itself: a script's request (a vote sent
+    # with fetch) gets the 403 it knows how to report.
+    navigating = request.headers.get(
+        "Sec-Fetch-Mode", "navigate"
+    ) == "navigate" and "application/json" not in request.headers.get("Accept", "")
+    back = _page_posted_from(request) if request.method == "POST" and navigating else ""
     if not back:
         return csrf.csrf_failure(request, reason)
     if not request.user.is_authenticated:

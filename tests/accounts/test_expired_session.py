@@ -55,6 +55,25 @@ def test_a_cross_site_post_still_gets_the_plain_refusal(open_campaign, form_url)
     assert response.status_code == 403
 
 
+def test_a_scripts_request_refused_by_csrf_still_gets_a_403(
+    open_campaign, make_idea, staff
+):
+    idea = make_idea(open_campaign)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff)
+    url = reverse("conversations:vote", args=[open_campaign.slug, "idea", idea.pk])
+    page = f"http://testserver{idea.get_absolute_url()}"
+
+    as_json = browser.post(
+        url, {"value": "support"}, HTTP_REFERER=page, HTTP_ACCEPT="application/json"
+    )
+    fetched = browser.post(
+        url, {"value": "support"}, HTTP_REFERER=page, HTTP_SEC_FETCH_MODE="cors"
+    )
+
+    assert as_json.status_code == fetched.status_code == 403
+
+
 def test_a_signed_in_post_with_an_expired_page_goes_back_to_the_form(
     open_campaign, form_url, staff
 ):
