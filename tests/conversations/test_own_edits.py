@@ -3,14 +3,17 @@ again, checked again by the hold rules, marked "Edited", published live, and
 anonymous posts stay anonymous."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from conversations import moderation, own_posts, services
 from conversations.exceptions import CampaignNotOpen, Refused
 from conversations.models import Campaign, Comment, Idea, Visibility
+from conversations.moderation_queue import moderation_queue
 from notifications.models import Notification
 from tests.conversations.conftest import event_types, last_event
 
@@ -168,7 +171,7 @@ def test_nobody_else_can_edit_a_post(author, campaign, make_staff):
 
 def test_a_closed_campaign_refuses_edits(author, campaign):
     idea = post(author, campaign)
-    closed = own_posts.timezone.now() + (campaign.closes_at - campaign.opens_at)
+    closed = timezone.now() + (campaign.closes_at - campaign.opens_at)
 
     with pytest.raises(CampaignNotOpen):
         own_posts.edit_own_idea(author, idea, title="Late", body="Late", now=closed)
@@ -318,3 +321,20 @@ def test_the_ground_rules_are_shown_in_full_before_a_persons_first_post(
         assert "Before your first post" not in html
         # Still one click away from every posting form.
         assert reverse("conversations:ground_rules") in html
+
+
+def test_an_old_post_held_by_an_edit_waits_in_the_queue_from_the_edit(
+    author, campaign, settings
+):
+    settings.MODERATION_TARGET_HOURS = 24
+    idea = post(author, campaign)
+    Idea.objects.filter(pk=idea.pk).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+
+    own_posts.edit_own_idea(author, reload(idea), title="Quiet rooms", body=NHS_NUMBER)
+
+    (item,) = moderation_queue(None, timezone.now()).items
+    assert item.post.pk == idea.pk and item.held
+    assert item.waited < timedelta(minutes=5)
+    assert not item.overdue
