@@ -173,6 +173,13 @@ def _locked(post: Idea | Comment) -> Idea | Comment:
     same moment is either seen here or applied after this edit, never lost."""
     locked = type(post).objects.select_for_update().get(pk=post.pk)
     post.visibility, post.hold_reason = locked.visibility, locked.hold_reason
+    if post.visibility == Visibility.HIDDEN:  # hidden since check_editable
+        raise Refused(
+            _(
+                "A moderator has hidden this post, so it cannot be edited. You can "
+                "ask for a review."
+            )
+        )
     return post
 
 
@@ -259,7 +266,10 @@ def edit_own_comment(
             comment.visibility, comment.hold_reason = Visibility.HELD, hold_reason
             fields += ["visibility", "hold_reason"]
         comment.save(update_fields=fields)
-        idea_shown = idea.visibility == Visibility.VISIBLE
+        # Viewers see a comment only in a shown idea and, for a reply, a shown thread.
+        idea_shown = idea.visibility == Visibility.VISIBLE and (
+            comment.parent_id is None or comment.parent.visibility == Visibility.VISIBLE
+        )
         if hold_reason:
             if was_shown:
                 count = moderation._recount_comments(idea)

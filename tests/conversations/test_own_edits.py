@@ -338,3 +338,18 @@ def test_an_old_post_held_by_an_edit_waits_in_the_queue_from_the_edit(
     assert item.post.pk == idea.pk and item.held
     assert item.waited < timedelta(minutes=5)
     assert not item.overdue
+
+
+def test_editing_a_reply_in_a_hidden_thread_publishes_nothing(
+    author, campaign, make_staff, moderator
+):
+    idea = post(make_staff(), campaign)
+    top = services.post_comment(make_staff(), idea, body="Rude remark")
+    reply = services.post_comment(author, idea, body="Calm reply", parent=top)
+    moderation.hide_post(moderator, top, "offensive")
+    before = event_types(campaign)
+
+    own_posts.edit_own_comment(author, reload(reply), body="Calmer reply")
+
+    assert event_types(campaign) == before
+    assert reload(reply).body == "Calmer reply"
