@@ -582,7 +582,17 @@ def edit_post(
     post.save(update_fields=fields)
     _audit(moderator, post, AuditEntry.Action.EDIT, prior=prior, note=_note(note))
     idea = idea_of(post)
-    if post.visibility == Visibility.VISIBLE and idea.visibility == Visibility.VISIBLE:
+    # A reply in a hidden thread is not shown to viewers, so its new text is not sent.
+    thread_shown = (
+        isinstance(post, Idea)
+        or post.parent_id is None
+        or post.parent.visibility == Visibility.VISIBLE
+    )
+    if (
+        post.visibility == Visibility.VISIBLE
+        and idea.visibility == Visibility.VISIBLE
+        and thread_shown
+    ):
         if isinstance(post, Idea):
             events.record_event(
                 campaign,

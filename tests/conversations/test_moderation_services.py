@@ -679,3 +679,19 @@ def test_an_anonymous_authors_identity_is_in_no_notification_to_others(
     for note in Notification.objects.exclude(recipient=secret):
         assert "Secret" not in note.message and "secret.sam" not in note.message
     assert Notification.objects.filter(recipient=secret).count() == 2
+
+
+def test_a_moderators_edit_of_a_reply_in_a_hidden_thread_is_not_published(
+    moderator, idea, make_staff
+):
+    top = services.post_comment(make_staff(), idea, body="Rude remark")
+    reply = services.post_comment(
+        make_staff(), idea, body="Ask Sister Jones", parent=top
+    )
+    moderation.hide_post(moderator, top, SPAM)
+    before = event_types(idea.campaign)
+
+    moderation.edit_post(moderator, reload(reply), body="Ask [name removed]")
+
+    assert event_types(idea.campaign) == before
+    assert reload(reply).edited_by_moderator_at is not None
