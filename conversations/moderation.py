@@ -195,7 +195,9 @@ def _publish_shown(post: Post, event_type: str) -> None:
             theme_id=idea.theme_id,
             html=events.render_idea_card(_idea_for_event(idea)),
         )
-    elif idea.visibility == Visibility.VISIBLE:
+    elif idea.visibility == Visibility.VISIBLE and (
+        post.parent_id is None or post.parent.visibility == Visibility.VISIBLE
+    ):  # a reply in a hidden thread stays out of viewers' pages
         events.record_event(
             idea.campaign,
             event_type,

@@ -695,3 +695,20 @@ def test_a_moderators_edit_of_a_reply_in_a_hidden_thread_is_not_published(
 
     assert event_types(idea.campaign) == before
     assert reload(reply).edited_by_moderator_at is not None
+
+
+def test_approving_a_held_reply_in_a_hidden_thread_publishes_nothing(
+    moderator, idea, make_staff
+):
+    top = services.post_comment(make_staff(), idea, body="Rude remark")
+    reply = services.post_comment(
+        make_staff(), idea, body="Ring me on 07700 900123", parent=top
+    )
+    assert reload(reply).visibility == Visibility.HELD
+    moderation.hide_post(moderator, top, SPAM)
+    before = event_types(idea.campaign)
+
+    moderation.approve_post(moderator, reload(reply))
+
+    assert event_types(idea.campaign) == before
+    assert reload(reply).visibility == Visibility.VISIBLE
