@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import services
+
 
 def email_domain_allowed(email: str) -> bool:
     domain = email.rsplit("@", 1)[-1].lower()
@@ -45,6 +47,7 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         """Ask the profile questions once, after the first sign-in, then carry on to
         wherever the person was going (a campaign link, say)."""
         response = super().post_login(request, user, **kwargs)
+        _apply_language(request, user, response)
         if user.profile_completed_at is None and isinstance(
             response, HttpResponseRedirect
         ):
@@ -53,6 +56,24 @@ class StaffAccountAdapter(DefaultAccountAdapter):
                 reverse("accounts:profile") + "?" + urlencode({"next": destination})
             )
         return response
+
+
+def _apply_language(request: HttpRequest, user, response: HttpResponse) -> None:
+    """Show the person's own language from this sign-in on, on this browser too."""
+    language = services.language_on_sign_in(
+        user, request.session.pop(services.SIGNED_OUT_LANGUAGE, None)
+    )
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
 
 
 class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -18,11 +18,21 @@ class ProfileForm(forms.ModelForm):
         required=False,
         empty_label=PREFER_NOT,
         label=_("Team"),
+        help_text=_(
+            "Your ward, locality or service. It is used to count how many people "
+            "take part from each team, and to show you campaigns for your team."
+        ),
     )
 
     class Meta:
         model = StaffMember
         fields = ["display_name", "directorate", "staff_group", "band"]
+        help_texts = {
+            "display_name": _(
+                "Shown next to everything you post, except anonymous posts. Leave it "
+                "blank to use the name on your account."
+            ),
+        }
         labels = {
             "display_name": _("Your name, as colleagues will see it"),
             "directorate": _("Directorate"),

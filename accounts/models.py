@@ -1,5 +1,6 @@
 """Staff members, their optional profile, teams and roles."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +127,16 @@ class StaffMember(AbstractUser):
         null=True,
         blank=True,
         help_text=_("When the profile questions were answered or skipped."),
+    )
+    language = models.CharField(
+        _("interface language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The last language chosen with the switcher while signed in; applied "
+            "when they sign in on any browser. Blank: not chosen yet."
+        ),
     )
 
     # When this person first came in an imported staff directory: a later import

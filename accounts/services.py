@@ -30,6 +30,31 @@ def skip_profile(staff_member: StaffMember) -> None:
     staff_member.save(update_fields=["profile_completed_at"])
 
 
+# Session key: a language chosen while signed out, taken on by the account at sign-in.
+SIGNED_OUT_LANGUAGE = "language_chosen_signed_out"
+
+
+def remember_language(staff_member: StaffMember, language: str) -> None:
+    """Keep the interface language a person chose, for every browser they use."""
+    if staff_member.language != language:
+        staff_member.language = language
+        staff_member.save(update_fields=["language"])
+
+
+def language_on_sign_in(
+    staff_member: StaffMember, chosen_signed_out: str | None
+) -> str:
+    """The language to show someone who has just signed in ("" to leave it be).
+
+    A choice made on this browser just before signing in wins and is kept for the
+    account; otherwise the account's own choice follows them to this browser.
+    """
+    if chosen_signed_out:
+        remember_language(staff_member, chosen_signed_out)
+        return chosen_signed_out
+    return staff_member.language
+
+
 def _end_sessions(staff_member: StaffMember) -> int:
     """Delete every stored session signed in as ``staff_member``.
 
@@ -68,6 +93,7 @@ def erase_personal_data(staff_member: StaffMember) -> StaffMember:
     staff_member.directorate = None
     staff_member.staff_group = None
     staff_member.band = None
+    staff_member.language = ""
     staff_member.is_active = False
     staff_member.is_staff = False
     staff_member.is_superuser = False

@@ -1,4 +1,9 @@
+import logging
+from urllib.parse import urlsplit
+
 from allauth.account.views import LoginView
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -7,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import csrf, i18n
 
 from accounts import services
 from accounts.forms import ProfileForm
+from accounts.security_log import log_event, route_of
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -108,3 +115,62 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
     return render(
         request, "accounts/invitation.html", {"valid": True, "person": person}
     )
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (the cookie, and back to the page), and the choice
+    is kept: on the account of someone signed in, so every browser they sign in on
+    follows it, or until sign-in for someone signed out."""
+    response = i18n.set_language(request)
+    code = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if request.method == "POST" and code in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.remember_language(request.user, code)
+        else:
+            request.session[services.SIGNED_OUT_LANGUAGE] = code
+    return response
+
+
+def _page_posted_from(request: HttpRequest) -> str:
+    """The page (on this site) whose form was posted, from the Referer, or ""."""
+    referer = request.headers.get("Referer", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form post refused by CSRF protection (settings.CSRF_FAILURE_VIEW).
+
+    Nearly always the session ended while the person was typing (cookies cleared,
+    a long shift, signed out in another tab). Nothing typed is lost: the page's
+    script keeps it on the device, so they are sent to sign in and then back to
+    the page they posted from, where it is put back. A post from another site (or
+    with no Referer) gets Django's plain refusal.
+    """
+    log_event("csrf.refused", request, level=logging.WARNING, route=route_of(request))
+    # Only a form submitted by the browser itself: a script's request (a vote sent
+    # with fetch) gets the 403 it knows how to report.
+    navigating = request.headers.get(
+        "Sec-Fetch-Mode", "navigate"
+    ) == "navigate" and "application/json" not in request.headers.get("Accept", "")
+    back = _page_posted_from(request) if request.method == "POST" and navigating else ""
+    if not back:
+        return csrf.csrf_failure(request, reason)
+    if not request.user.is_authenticated:
+        messages.info(
+            request,
+            _(
+                "You were signed out, so that was not posted. Sign in again and "
+                "you will be taken back to it, with what you typed."
+            ),
+        )
+        return redirect_to_login(back)
+    messages.error(
+        request,
+        _("That was not posted because the page had expired. Please post it again."),
+    )
+    return redirect(back)

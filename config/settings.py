@@ -353,3 +353,7 @@ LOGGING = {
         "security": {"level": "INFO"},
     },
 }
+
+# A form post refused by CSRF protection (usually: the session ended while typing)
+# leads to sign-in and back to the form, where static/js/drafts.js restores the text.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"

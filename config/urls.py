@@ -17,8 +17,9 @@ urlpatterns = [
     path("me/", include("conversations.own_posts_urls")),
     path("reveal/", include("conversations.reveal_urls")),
     path("notifications/", include("notifications.urls")),
-    # set_language: POST a language code; the choice is kept in the language cookie.
-    path("i18n/", include("django.conf.urls.i18n")),
+    # set_language: POST a language code; the choice is kept in the language cookie
+    # and, for someone signed in, on their account (accounts.views.set_language).
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("conversations.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("accounts.team_urls")),

@@ -204,6 +204,8 @@ class Post(models.Model):
         help_text=_("Why it waits for a moderator; shown to the author."),
     )
     edited_by_moderator_at = models.DateTimeField(null=True, blank=True)
+    # When the author last changed the text; shown as "Edited" next to the post.
+    edited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tallies = GenericRelation(
@@ -379,6 +381,7 @@ class AuditEntry(models.Model):
 
     class Action(models.TextChoices):
         HIDE = "hide", _("Hidden")
+        KEEP_HIDDEN = "keep_hidden", _("Kept hidden after review")
         RESTORE = "restore", _("Restored")
         APPROVE = "approve", _("Approved")
         EDIT = "edit", _("Edited by a moderator")

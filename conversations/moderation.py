@@ -195,7 +195,9 @@ def _publish_shown(post: Post, event_type: str) -> None:
             theme_id=idea.theme_id,
             html=events.render_idea_card(_idea_for_event(idea)),
         )
-    elif idea.visibility == Visibility.VISIBLE:
+    elif idea.visibility == Visibility.VISIBLE and (
+        post.parent_id is None or post.parent.visibility == Visibility.VISIBLE
+    ):  # a reply in a hidden thread stays out of viewers' pages
         events.record_event(
             idea.campaign,
             event_type,
@@ -516,7 +518,7 @@ def keep_hidden(
     entry = _audit(
         moderator,
         post,
-        AuditEntry.Action.HIDE,
+        AuditEntry.Action.KEEP_HIDDEN,
         prior={
             "visibility": post.visibility,
             "review_requests": [r.pk for r in reviews],
@@ -582,7 +584,17 @@ def edit_post(
     post.save(update_fields=fields)
     _audit(moderator, post, AuditEntry.Action.EDIT, prior=prior, note=_note(note))
     idea = idea_of(post)
-    if post.visibility == Visibility.VISIBLE and idea.visibility == Visibility.VISIBLE:
+    # A reply in a hidden thread is not shown to viewers, so its new text is not sent.
+    thread_shown = (
+        isinstance(post, Idea)
+        or post.parent_id is None
+        or post.parent.visibility == Visibility.VISIBLE
+    )
+    if (
+        post.visibility == Visibility.VISIBLE
+        and idea.visibility == Visibility.VISIBLE
+        and thread_shown
+    ):
         if isinstance(post, Idea):
             events.record_event(
                 campaign,

@@ -136,14 +136,18 @@ def queue(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             within = rules.moderated_campaigns(request.user).values("pk")
     else:
         campaign = _moderated_campaign(request, slug)
-    items = moderation_queue(campaign, timezone.now(), within=within)
+    queue = moderation_queue(
+        campaign, timezone.now(), request.GET.get("page"), within=within
+    )
     return render(
         request,
         "conversations/moderation/queue.html",
         {
             "campaign": campaign,
-            "items": items,
-            "overdue_count": sum(item.overdue for item in items),
+            "items": queue.items,
+            "page": queue.page,
+            "total": queue.total,
+            "overdue_count": queue.overdue_count,
             "target_hours": settings.MODERATION_TARGET_HOURS,
             "hide_form": HidePostForm(),
             "next": request.get_full_path(),

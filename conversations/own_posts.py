@@ -1,5 +1,5 @@
-"""What a person can do with what they wrote: see it, delete it, take a copy of it, and
-close their account.
+"""What a person can do with what they wrote: see it, edit it, delete it, take a copy
+of it, and close their account.
 
 Deleting removes rows, and also rewrites the numbered live events that carried them,
 so a viewer who reconnects and catches up is never replayed a post that no longer
@@ -8,17 +8,19 @@ exists, or a departed colleague's name.
 
 from datetime import UTC, datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import ratelimit
 from accounts import services as account_services
 from accounts.models import StaffMember
 from accounts.security_log import log_event
-from conversations import events, stats
+from conversations import events, moderation, services, stats
+from conversations.exceptions import RateLimited, Refused
 from conversations.models import (
     Campaign,
     CampaignEvent,
@@ -36,7 +38,7 @@ COMMENT_REMOVED = "comment.removed"
 
 def _require_author(person: StaffMember, post: Idea | Comment) -> None:
     if post.author_id is None or post.author_id != person.pk:
-        raise PermissionDenied(_("You can only delete your own posts."))
+        raise PermissionDenied(_("You can only change or delete your own posts."))
 
 
 def _tombstone_events(
@@ -134,6 +136,179 @@ def delete_own_comment(author: StaffMember, comment: Comment) -> None:
     log_event("post.deleted_by_author", kind="comment")
 
 
+# -- editing ------------------------------------------------------------------------
+
+
+def check_editable(author: StaffMember, post: Idea | Comment, now: datetime) -> None:
+    """Raise a refusal unless ``author`` may edit ``post`` now: their own post, while
+    the campaign is open, not hidden by a moderator (the author asks for a review
+    instead) and not merged away."""
+    _require_author(author, post)
+    idea = post if isinstance(post, Idea) else post.idea
+    services.require_open(author, idea.campaign, now)
+    if post.visibility == Visibility.HIDDEN:
+        raise Refused(
+            _(
+                "A moderator has hidden this post, so it cannot be edited. You can "
+                "ask for a review."
+            )
+        )
+    if idea.merged_into_id is not None:
+        raise Refused(
+            _("This idea was merged into another one, so it can no longer be edited.")
+        )
+
+
+def looks_editable(post: Idea | Comment, campaign: Campaign, now: datetime) -> bool:
+    """Whether to offer an edit link, without the queries of the full check."""
+    return (
+        campaign.is_open(now)
+        and post.visibility != Visibility.HIDDEN
+        and getattr(post, "merged_into_id", None) is None
+    )
+
+
+def _locked(post: Idea | Comment) -> Idea | Comment:
+    """The post read again under a row lock, so a moderator's hide or approval at the
+    same moment is either seen here or applied after this edit, never lost."""
+    locked = type(post).objects.select_for_update().get(pk=post.pk)
+    post.visibility, post.hold_reason = locked.visibility, locked.hold_reason
+    if post.visibility == Visibility.HIDDEN:  # hidden since check_editable
+        raise Refused(
+            _(
+                "A moderator has hidden this post, so it cannot be edited. You can "
+                "ask for a review."
+            )
+        )
+    return post
+
+
+def edit_own_idea(
+    author: StaffMember,
+    idea: Idea,
+    *,
+    title: str,
+    body: str,
+    now: datetime | None = None,
+) -> Idea:
+    """The author changes their idea's title and text while the campaign is open.
+
+    The text is cleaned again and checked again by the automatic hold rules: an edit
+    that adds (say) an NHS number, or any edit in a pre-moderated campaign, takes the
+    idea off the page until a moderator approves it. A shown edit is published live,
+    rendered as everyone sees it (an anonymous idea stays "a colleague").
+    """
+    now = now or timezone.now()
+    check_editable(author, idea, now)
+    campaign = idea.campaign
+    title = services._clean_text(
+        title, label=_("a title"), max_length=services.TITLE_MAX, allow_markup=False
+    )
+    body = services._clean_text(
+        body, label=_("your idea"), max_length=services.BODY_MAX, allow_markup=True
+    )
+    if title == idea.title and body == idea.body:
+        raise ValidationError(_("You have not changed anything."))
+    ratelimit.enforce("post", author, RateLimited)
+    hold_reason = moderation.hold_reason_for(campaign, title, body)
+    with transaction.atomic():
+        _locked(idea)
+        was_shown = idea.visibility == Visibility.VISIBLE
+        idea.title, idea.body, idea.edited_at = title, body, now
+        fields = ["title", "body", "edited_at", "updated_at"]
+        if hold_reason:
+            idea.visibility, idea.hold_reason = Visibility.HELD, hold_reason
+            fields += ["visibility", "hold_reason"]
+        idea.save(update_fields=fields)
+        if hold_reason:
+            if was_shown:
+                events.record_event(campaign, "idea.hidden", idea_id=idea.pk)
+            moderation.post_was_held(idea)
+        elif was_shown:
+            events.record_event(
+                campaign,
+                "idea.edited",
+                idea_id=idea.pk,
+                html=events.render_idea_card(moderation._idea_for_event(idea)),
+            )
+    if hold_reason and was_shown:
+        stats.forget(campaign)
+    log_event("post.edited_by_author", kind="idea", held=bool(hold_reason))
+    return idea
+
+
+def edit_own_comment(
+    author: StaffMember,
+    comment: Comment,
+    *,
+    body: str,
+    now: datetime | None = None,
+) -> Comment:
+    """The author changes their comment's text while the campaign is open; cleaned,
+    held and published as :func:`edit_own_idea` does for an idea."""
+    now = now or timezone.now()
+    check_editable(author, comment, now)
+    idea = comment.idea
+    campaign = idea.campaign
+    body = services._clean_text(
+        body, label=_("a comment"), max_length=services.COMMENT_MAX, allow_markup=True
+    )
+    if body == comment.body:
+        raise ValidationError(_("You have not changed anything."))
+    ratelimit.enforce("post", author, RateLimited)
+    hold_reason = moderation.hold_reason_for(campaign, body)
+    with transaction.atomic():
+        _locked(comment)
+        was_shown = comment.visibility == Visibility.VISIBLE
+        comment.body, comment.edited_at = body, now
+        fields = ["body", "edited_at", "updated_at"]
+        if hold_reason:
+            comment.visibility, comment.hold_reason = Visibility.HELD, hold_reason
+            fields += ["visibility", "hold_reason"]
+        comment.save(update_fields=fields)
+        # Viewers see a comment only in a shown idea and, for a reply, a shown thread.
+        idea_shown = idea.visibility == Visibility.VISIBLE and (
+            comment.parent_id is None or comment.parent.visibility == Visibility.VISIBLE
+        )
+        if hold_reason:
+            if was_shown:
+                count = moderation._recount_comments(idea)
+                if idea_shown:
+                    events.record_event(
+                        campaign,
+                        "comment.hidden",
+                        idea_id=idea.pk,
+                        comment_id=comment.pk,
+                        comment_count=count,
+                    )
+            moderation.post_was_held(comment)
+        elif was_shown and idea_shown:
+            events.record_event(
+                campaign,
+                "comment.edited",
+                idea_id=idea.pk,
+                comment_id=comment.pk,
+                html=events.render_comment(moderation._comment_for_event(comment)),
+            )
+    if hold_reason and was_shown:
+        stats.forget(campaign)
+    log_event("post.edited_by_author", kind="comment", held=bool(hold_reason))
+    return comment
+
+
+def has_posted(person: StaffMember) -> bool:
+    """Whether ``person`` has ever posted an idea or a comment (one query), so the
+    ground rules are shown in full before their first post."""
+    return (
+        StaffMember.objects.filter(pk=person.pk)
+        .filter(
+            Exists(Idea.objects.filter(author=OuterRef("pk")))
+            | Exists(Comment.objects.filter(author=OuterRef("pk")))
+        )
+        .exists()
+    )
+
+
 def own_posts(person: StaffMember) -> tuple[list[Idea], list[Comment]]:
     ideas = list(
         Idea.objects.filter(author=person)
@@ -170,6 +345,7 @@ def export_my_data(person: StaffMember) -> dict:
             "directorate": str(person.directorate or "") or None,
             "staff_group": str(person.staff_group or "") or None,
             "band": str(person.band or "") or None,
+            "interface_language": person.language or None,
             "teams": [
                 {"team": m.team.name, "role": m.role}
                 for m in person.memberships.select_related("team")

@@ -6,6 +6,8 @@ app_name = "me"
 urlpatterns = [
     path("posts/", views.my_posts, name="posts"),
     path("posts/ideas/<int:pk>/delete/", views.delete_idea, name="delete_idea"),
+    path("posts/ideas/<int:pk>/edit/", views.edit_idea, name="edit_idea"),
+    path("posts/comments/<int:pk>/edit/", views.edit_comment, name="edit_comment"),
     path(
         "posts/comments/<int:pk>/delete/", views.delete_comment, name="delete_comment"
     ),

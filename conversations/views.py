@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Team
-from conversations import moderation, queries, rules, services, stats
+from conversations import moderation, own_posts, queries, rules, services, stats
 from conversations.access import (
     campaign_for_manager,
     campaign_for_viewer,
@@ -32,6 +32,10 @@ from conversations.forms import (
 )
 from conversations.models import Campaign, Comment, Idea
 from voting.services import votes_by_voter
+
+# The message tag that tells static/js/drafts.js a post was received, so the text it
+# kept on the device can go.
+POSTED = "posted"
 
 
 def _refusal(
@@ -195,16 +199,23 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
                     request,
                     _("Thank you. Your idea is waiting for a moderator: %(reason)s.")
                     % {"reason": idea.hold_reason},
+                    extra_tags=POSTED,
                 )
             else:
                 messages.success(
-                    request, _("Your idea has been posted. Thank you for speaking up.")
+                    request,
+                    _("Your idea has been posted. Thank you for speaking up."),
+                    extra_tags=POSTED,
                 )
             return redirect(idea.get_absolute_url())
     return render(
         request,
         "conversations/idea_form.html",
-        {"campaign": campaign, "form": form},
+        {
+            "campaign": campaign,
+            "form": form,
+            "first_post": not own_posts.has_posted(request.user),
+        },
         status=429 if limited else 400 if form.errors else 200,
     )
 
@@ -218,6 +229,7 @@ def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpResponse:
     now = timezone.now()
+    can_take_part = rules.can_take_part(request.user, campaign, now)
     comments = queries.idea_comments(idea, request.user)
     all_comments = [c for top in comments for c in [top, *top.thread_replies]]
     comment_votes = votes_by_voter(request.user, Comment, [c.pk for c in all_comments])
@@ -232,7 +244,9 @@ def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpRespo
             "idea": idea,
             "comments": comments,
             "comment_form": comment_form,
-            "can_take_part": rules.can_take_part(request.user, campaign, now),
+            "can_take_part": can_take_part,
+            # One query, and only where the comment form is shown.
+            "first_post": can_take_part and not own_posts.has_posted(request.user),
             "status": campaign.status(now),
             "carried_from_visible": bool(idea.carried_from_id)
             and rules.can_view(request.user, idea.carried_from.campaign, now),
@@ -256,10 +270,12 @@ def _moderation_context(request, campaign, idea) -> dict:
 
 
 @login_required
-@require_POST
 def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = campaign_for_viewer(request, slug)
     idea = idea_for_viewer(request, campaign, pk)
+    if request.method != "POST":
+        # Back from signing in after the session ended mid-comment: to the form.
+        return redirect(idea.get_absolute_url() + "#comments")
     form = CommentForm(request.POST, campaign=campaign)
     if form.is_valid():
         parent = None
@@ -290,9 +306,12 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     request,
                     _("Thank you. Your comment is waiting for a moderator: %(reason)s.")
                     % {"reason": comment.hold_reason},
+                    extra_tags=POSTED,
                 )
             else:
-                messages.success(request, _("Your comment has been posted."))
+                messages.success(
+                    request, _("Your comment has been posted."), extra_tags=POSTED
+                )
             return redirect(comment.get_absolute_url())
     return _render_idea(request, campaign, idea, form, status=400)
 

@@ -245,7 +245,7 @@ function start(root) {
     }
   }
 
-  // -- moderators' edits, merges and locks ---------------------------------------
+  // -- edits (by authors and moderators), merges and locks ----------------------
   function swapParts(current, fresh, selectors) {
     // Replace the edited text in place, keeping replies and the reader's own vote.
     for (const selector of selectors) {
@@ -262,7 +262,7 @@ function start(root) {
     }
     const card = document.getElementById(`idea-${event.idea_id}`);
     if (card && view === "campaign") {
-      swapParts(card, fragment(event.html), [".sv-meta", "h3", ".sv-body"]);
+      swapParts(card, fragment(event.html), [".sv-meta", "h3", ".sv-body", "[data-edited-by-author]"]);
     }
   }
 

@@ -31,6 +31,7 @@ def person(make_staff, make_team):
     person.first_name, person.last_name = "Dana", "Departing"
     person.directorate = Directorate.objects.create(name="Community")
     person.band = Band.objects.create(name="Band 5")
+    person.language = "cy"
     person.save()
     return person
 
@@ -92,6 +93,7 @@ def test_export_holds_everything_the_person_wrote(client, person, activity):
     assert data["profile"]["email"] == EMAIL
     assert data["profile"]["name_shown_to_colleagues"] == NAME
     assert data["profile"]["directorate"] == "Community"
+    assert data["profile"]["interface_language"] == "cy"
     assert data["profile"]["teams"] == [{"team": "Ward 9", "role": "member"}]
     ideas = {i["title"]: i for i in data["ideas"]}
     assert set(ideas) == {"Named idea", "Quiet idea"}

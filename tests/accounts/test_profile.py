@@ -41,6 +41,18 @@ def test_profile_page_asks_the_questions_with_prefer_not_to_say(
     assert 'value="/campaigns/x/"' in html
 
 
+def test_profile_page_says_what_each_answer_is_for_and_who_sees_it(
+    client, newcomer, choices
+):
+    html = client.get(profile_url()).content.decode()
+
+    assert "no one sees individual answers" in html
+    assert "Groups smaller than 5 people are never shown." in html
+    # The one answer colleagues do see is said to be seen, and where.
+    assert "Shown next to everything you post, except anonymous posts." in html
+    assert "show you campaigns for your team" in html
+
+
 def test_profile_answers_are_saved_and_the_person_carries_on(client, newcomer, choices):
     response = client.post(
         profile_url(),

@@ -641,8 +641,10 @@ def test_keeping_a_post_hidden_answers_the_review_and_tells_the_author(moderator
 
     assert ReviewRequest.objects.get(pk=review.pk).resolved_at is not None
     assert reload(idea).visibility == Visibility.HIDDEN
-    entry = AuditEntry.objects.filter(action=AuditEntry.Action.HIDE).first()
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.KEEP_HIDDEN).get()
     assert entry.prior_state == {"visibility": "hidden", "review_requests": [review.pk]}
+    # Recorded as its own action, not as a second hide.
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.HIDE).count() == 1
     assert any("kept it hidden" in n for n in notes_for(idea.author))
     with pytest.raises(Refused):
         moderation.keep_hidden(moderator, reload(idea))
@@ -677,3 +679,36 @@ def test_an_anonymous_authors_identity_is_in_no_notification_to_others(
     for note in Notification.objects.exclude(recipient=secret):
         assert "Secret" not in note.message and "secret.sam" not in note.message
     assert Notification.objects.filter(recipient=secret).count() == 2
+
+
+def test_a_moderators_edit_of_a_reply_in_a_hidden_thread_is_not_published(
+    moderator, idea, make_staff
+):
+    top = services.post_comment(make_staff(), idea, body="Rude remark")
+    reply = services.post_comment(
+        make_staff(), idea, body="Ask Sister Jones", parent=top
+    )
+    moderation.hide_post(moderator, top, SPAM)
+    before = event_types(idea.campaign)
+
+    moderation.edit_post(moderator, reload(reply), body="Ask [name removed]")
+
+    assert event_types(idea.campaign) == before
+    assert reload(reply).edited_by_moderator_at is not None
+
+
+def test_approving_a_held_reply_in_a_hidden_thread_publishes_nothing(
+    moderator, idea, make_staff
+):
+    top = services.post_comment(make_staff(), idea, body="Rude remark")
+    reply = services.post_comment(
+        make_staff(), idea, body="Ring me on 07700 900123", parent=top
+    )
+    assert reload(reply).visibility == Visibility.HELD
+    moderation.hide_post(moderator, top, SPAM)
+    before = event_types(idea.campaign)
+
+    moderation.approve_post(moderator, reload(reply))
+
+    assert event_types(idea.campaign) == before
+    assert reload(reply).visibility == Visibility.VISIBLE

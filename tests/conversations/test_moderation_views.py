@@ -19,6 +19,7 @@ from conversations.models import (
     ReviewRequest,
     Visibility,
 )
+from conversations.moderation_queue import PAGE_SIZE
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -251,9 +252,47 @@ def test_the_queue_takes_the_same_number_of_queries_however_long_it_is(
 
     large = _queue_queries(as_moderator, url)
 
-    assert len(as_moderator.get(url).context["items"]) == 50
+    response = as_moderator.get(url)
+    assert len(response.context["items"]) == PAGE_SIZE
+    assert response.context["total"] == 50
     assert large == small
-    assert small <= 12
+    assert small <= 16  # four reads of ids and times, then the page's rows
+    # Later pages cost the same.
+    assert _queue_queries(as_moderator, f"{url}?page=3") == small
+
+
+def test_the_queue_is_paged_and_stays_oldest_first_across_pages(
+    as_moderator, open_campaign, make_idea, make_staff, settings
+):
+    settings.MODERATION_TARGET_HOURS = 24
+    now = timezone.now()
+    # Made newest first, so the order on the page cannot come from creation order.
+    ideas = [
+        make_idea(
+            open_campaign,
+            visibility=Visibility.HELD,
+            created_at=now - timedelta(minutes=minutes),
+        )
+        for minutes in range(PAGE_SIZE + 5)
+    ]
+    reported = make_idea(open_campaign)
+    flag = moderation.flag_post(make_staff(), reported, "spam")
+    Flag.objects.filter(pk=flag.pk).update(created_at=now - timedelta(hours=100))
+    oldest_first = [reported.pk] + [i.pk for i in reversed(ideas)]
+
+    first = as_moderator.get(QUEUE)
+    second = as_moderator.get(QUEUE, {"page": 2})
+
+    shown = [i.post.pk for i in first.context["items"]] + [
+        i.post.pk for i in second.context["items"]
+    ]
+    assert shown == oldest_first
+    html = first.content.decode()
+    assert f"{PAGE_SIZE + 6} items waiting, oldest first." in html
+    # The overdue count is for the whole queue, not just this page.
+    assert "1 has waited over 24 hours" in html
+    assert "?page=2" in html and "Page 2 of 2" in html
+    assert "Page 1 of 2" in second.content.decode()
 
 
 # -- actions, by POST -----------------------------------------------------------------
@@ -487,6 +526,22 @@ def test_moderators_read_the_history_with_who_what_and_why(
     assert "Mo Moderator" in html and "Hidden" in html
     assert "A personal attack: Named a ward sister" in html
     assert idea.title in html
+
+
+def test_keeping_a_post_hidden_after_review_has_its_own_line_in_the_history(
+    as_moderator, moderator, idea
+):
+    moderation.hide_post(moderator, idea, "spam")
+    moderation.request_review(idea.author, reload(idea))
+    moderation.keep_hidden(moderator, reload(idea), "Still off topic")
+
+    html = as_moderator.get(
+        reverse("conversations:campaign_moderation_history", args=[idea.campaign.slug])
+    ).content.decode()
+
+    assert "Kept hidden after review" in html
+    assert "Still off topic" in html
+    assert html.count(">Hidden<") == 1  # the original hide only
 
 
 # -- asking for a review -------------------------------------------------------------

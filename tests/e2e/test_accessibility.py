@@ -56,6 +56,15 @@ def _submit_empty(button: str):
     return act
 
 
+def _clear_and_save(label: str):
+    def act(page):
+        page.get_by_label(label, exact=True).fill("")
+        page.get_by_role("button", name="Save changes").click()
+        page.locator(".nhsuk-error-summary").wait_for()
+
+    return act
+
+
 def test_signed_out_pages(world, visit):
     results = visit(
         None,
@@ -98,6 +107,12 @@ def test_staff_member_pages(world, visit):
             ("notifications", "/notifications/"),
             ("my posts", "/me/posts/"),
             ("delete an idea", f"/me/posts/ideas/{idea.pk}/delete/"),
+            ("edit an idea", f"/me/posts/ideas/{idea.pk}/edit/"),
+            (
+                "edit an idea, with errors",
+                f"/me/posts/ideas/{idea.pk}/edit/",
+                _clear_and_save("Title"),
+            ),
             ("my data", "/me/data/"),
             ("delete account", "/me/delete/"),
             ("closed campaign", world.closed.get_absolute_url()),

@@ -144,6 +144,8 @@ def test_the_author_sees_their_own_anonymous_posts_as_theirs(client, thread, aut
     assert "Bullying on nights" in own
     assert own.count("You (posted anonymously)") >= 3
     assert reverse("me:delete_idea", args=[thread.pk]) in own
+    assert reverse("me:edit_idea", args=[thread.pk]) in own
+    assert reverse("me:edit_idea", args=[thread.pk]) in idea_page
 
 
 def test_live_partials_never_carry_the_author(thread):

@@ -427,6 +427,22 @@ ACTIONS = {
         ),
         _all(404),
     ),
+    "edit someone else's idea": (
+        lambda w: (
+            "post",
+            reverse("me:edit_idea", args=[w.org_idea.pk]),
+            {"title": "Taken over", "body": "Rewritten by someone else"},
+        ),
+        _all(404),
+    ),
+    "edit someone else's comment": (
+        lambda w: (
+            "post",
+            reverse("me:edit_comment", args=[w.org_idea.comments.first().pk]),
+            {"body": "Rewritten by someone else"},
+        ),
+        _all(404),
+    ),
     "notifications": (
         lambda w: ("get", reverse("notifications:inbox"), None),
         _all(200),
