@@ -91,8 +91,9 @@ def comment_shown(comment: Comment, now: datetime | None = None) -> None:
         notifications.notify(
             person,
             "reply",
-            lambda: _("Someone replied to your comment on %(title)s.")
-            % {"title": title},
+            lambda: (
+                _("Someone replied to your comment on %(title)s.") % {"title": title}
+            ),
             url,
         )
 
@@ -108,8 +109,10 @@ def idea_shown(idea: Idea, now: datetime | None = None) -> None:
     notifications.notify_many(
         people,
         "idea.new",
-        lambda: _("A new idea in %(campaign)s: %(title)s.")
-        % {"campaign": where, "title": title},
+        lambda: (
+            _("A new idea in %(campaign)s: %(title)s.")
+            % {"campaign": where, "title": title}
+        ),
         idea.get_absolute_url(),
     )
 
@@ -187,11 +190,13 @@ def announce_closing(campaign: Campaign, now: datetime) -> int:
         notifications.notify_many(
             audience(campaign, now),
             "campaign.closing",
-            lambda: _("%(title)s closes on %(date)s. There is still time to take part.")
-            % {
-                "title": title,
-                "date": date_format(timezone.localtime(closes_at), "j F Y, H:i"),
-            },
+            lambda: (
+                _("%(title)s closes on %(date)s. There is still time to take part.")
+                % {
+                    "title": title,
+                    "date": date_format(timezone.localtime(closes_at), "j F Y, H:i"),
+                }
+            ),
             campaign.get_absolute_url(),
             dedupe_key=f"campaign.closing.{campaign.pk}",
         )

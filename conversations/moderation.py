@@ -352,8 +352,10 @@ def approve_post(moderator, post: Post, note: str = "") -> Post:
     _tell_author(
         post,
         "moderation.approved",
-        lambda: _("A moderator approved %(post)s. Everyone can see it now.")
-        % {"post": _your_post(post)},
+        lambda: (
+            _("A moderator approved %(post)s. Everyone can see it now.")
+            % {"post": _your_post(post)}
+        ),
         post.get_absolute_url(),
     )
     _queue_changed(campaign, "resolved")
@@ -411,14 +413,16 @@ def hide_post(
     _tell_author(
         post,
         "moderation.hidden",
-        lambda: _(
-            "A moderator hid %(post)s. The reason: %(reason)s. If you think this "
-            "was a mistake, you can ask for a review."
-        )
-        % {
-            "post": _your_post(post),
-            "reason": str(AuditEntry.Reason(reason).label).lower(),
-        },
+        lambda: (
+            _(
+                "A moderator hid %(post)s. The reason: %(reason)s. If you think this "
+                "was a mistake, you can ask for a review."
+            )
+            % {
+                "post": _your_post(post),
+                "reason": str(AuditEntry.Reason(reason).label).lower(),
+            }
+        ),
         review_url(post),
     )
     _queue_changed(campaign, "resolved")
@@ -458,8 +462,10 @@ def restore_post(
     _tell_author(
         post,
         "moderation.restored",
-        lambda: _("A moderator restored %(post)s. Everyone can see it again.")
-        % {"post": _your_post(post)},
+        lambda: (
+            _("A moderator restored %(post)s. Everyone can see it again.")
+            % {"post": _your_post(post)}
+        ),
         post.get_absolute_url(),
     )
     _queue_changed(campaign, "resolved")

@@ -34,4 +34,6 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         """Clients have nothing to say here."""
 
     async def bell_count(self, event: dict) -> None:
-        await self.send(text_data=json.dumps({"type": "unread", "count": event["count"]}))
+        await self.send(
+            text_data=json.dumps({"type": "unread", "count": event["count"]})
+        )

@@ -63,7 +63,9 @@ def test_email_straight_away_has_text_html_and_a_one_click_unsubscribe(
     assert "Someone replied to your idea" in html
     assert "<b>" not in html  # what people typed is text, never markup
     unsubscribe = mail.extra_headers["List-Unsubscribe"]
-    assert unsubscribe.startswith("<http") and "/notifications/unsubscribe/" in unsubscribe
+    assert (
+        unsubscribe.startswith("<http") and "/notifications/unsubscribe/" in unsubscribe
+    )
     assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert Email.objects.get().sent_at is not None
 
@@ -139,7 +141,9 @@ def test_a_failing_mail_server_does_not_fail_the_reply_and_is_retried_then_given
     with caplog.at_level(logging.WARNING, logger="notifications.tasks"):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("conversations:comment_create", args=[open_campaign.slug, idea.pk]),
+                reverse(
+                    "conversations:comment_create", args=[open_campaign.slug, idea.pk]
+                ),
                 {"body": "Yes, please."},
             )
 

@@ -89,7 +89,11 @@ def test_campaign_followers_hear_of_new_ideas_without_the_authors_name(
 
 
 def test_replies_tell_the_idea_author_and_the_comment_author_but_not_the_replier(
-    open_campaign, make_idea, make_comment, make_staff, django_capture_on_commit_callbacks
+    open_campaign,
+    make_idea,
+    make_comment,
+    make_staff,
+    django_capture_on_commit_callbacks,
 ):
     idea_author, commenter, replier = make_staff(), make_staff(), make_staff()
     idea = make_idea(open_campaign, author=idea_author)
@@ -181,4 +185,6 @@ def test_a_follow_button_is_on_the_idea_page(client, open_campaign, make_idea, s
     idea = make_idea(open_campaign)
     client.force_login(staff)
     page = client.get(idea.get_absolute_url()).content.decode()
-    assert reverse("conversations:follow_idea", args=[open_campaign.slug, idea.pk]) in page
+    assert (
+        reverse("conversations:follow_idea", args=[open_campaign.slug, idea.pk]) in page
+    )

@@ -42,7 +42,9 @@ def test_a_campaign_that_just_opened_is_announced_once_to_everyone(
 ):
     now = timezone.now()
     people = [make_staff() for _ in range(3)]
-    campaign = times(make_campaign("open"), now - timedelta(hours=1), now + timedelta(days=20))
+    campaign = times(
+        make_campaign("open"), now - timedelta(hours=1), now + timedelta(days=20)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         run(now)
         run(now + timedelta(minutes=10))
@@ -85,7 +87,9 @@ def test_a_campaign_closing_within_48_hours_is_announced_once(
 ):
     now = timezone.now()
     person = make_staff()
-    soon = times(make_campaign("open"), now - timedelta(days=9), now + timedelta(hours=30))
+    soon = times(
+        make_campaign("open"), now - timedelta(days=9), now + timedelta(hours=30)
+    )
     times(make_campaign("open"), now - timedelta(days=9), now + timedelta(days=5))
     run(now)
     run(now + timedelta(hours=1))
