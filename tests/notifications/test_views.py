@@ -1,0 +1,86 @@
+"""The inbox, the preferences page and the list of what a person follows."""
+
+import pytest
+from django.urls import reverse
+
+from conversations import services
+from notifications import services as notifications
+from notifications.models import Recipient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_inbox_links_to_the_preferences_page(client, staff):
+    client.force_login(staff)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert reverse("notifications:preferences") in page
+
+
+def test_defaults_send_at_most_one_email_a_day(client, staff):
+    client.force_login(staff)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'value="immediate" checked' not in page
+    assert set(notifications.preferences_for(staff).values()) <= {"digest", "platform"}
+
+
+def test_choices_are_saved_per_topic(client, staff):
+    client.force_login(staff)
+    prefs = notifications.preferences_for(staff)
+    response = client.post(
+        reverse("notifications:preferences"),
+        {**prefs, "reply": "immediate", "campaign_opened": "off"},
+    )
+    assert response.status_code == 302
+    saved = notifications.preferences_for(staff)
+    assert saved["reply"] == "immediate" and saved["campaign_opened"] == "off"
+    assert saved["idea_update"] == prefs["idea_update"]
+
+
+def test_a_choice_that_is_not_offered_is_refused(client, staff):
+    client.force_login(staff)
+    prefs = notifications.preferences_for(staff)
+    response = client.post(
+        reverse("notifications:preferences"), {**prefs, "reply": "hourly"}
+    )
+    assert response.status_code == 400
+    assert notifications.preferences_for(staff)["reply"] == prefs["reply"]
+
+
+def test_saving_preferences_remembers_the_language_for_emails(client, staff):
+    client.force_login(staff)
+    client.cookies["django_language"] = "cy"
+    client.post(
+        reverse("notifications:preferences"), notifications.preferences_for(staff)
+    )
+    assert Recipient.objects.get(person=staff).language == "cy"
+
+
+def test_what_you_follow_is_listed_and_can_be_unfollowed(
+    client, staff, open_campaign, make_idea, make_staff
+):
+    idea = make_idea(open_campaign, title="Quiet rooms", author=make_staff())
+    services.follow_idea(staff, idea)
+    services.follow_campaign(staff, open_campaign)
+    client.force_login(staff)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "Quiet rooms" in page and open_campaign.title in page
+    follow = staff.follows.get(target_type__model="idea", target_id=idea.pk)
+    client.post(reverse("notifications:unfollow", args=[follow.pk]))
+    assert not notifications.is_following(staff, idea)
+    assert notifications.is_following(staff, open_campaign)
+
+
+def test_nobody_can_unfollow_for_someone_else(client, staff, make_staff, open_campaign):
+    other = make_staff()
+    services.follow_campaign(other, open_campaign)
+    client.force_login(staff)
+    client.post(reverse("notifications:unfollow", args=[other.follows.get().pk]))
+    assert notifications.is_following(other, open_campaign)
+
+
+def test_the_pages_need_signing_in(client):
+    for name in ("notifications:preferences", "notifications:inbox"):
+        response = client.get(reverse(name))
+        assert (
+            response.status_code == 302 and "/accounts/login/" in response["Location"]
+        )
