@@ -20,13 +20,17 @@ function show(count) {
 function connect(delay) {
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   const socket = new WebSocket(scheme + location.host + link.dataset.bell);
-  socket.addEventListener("open", () => { delay = 1000; });
+  socket.addEventListener("open", () => {
+    delay = 1000;
+    link.dataset.bellState = "live";
+  });
   socket.addEventListener("message", (event) => {
     let data;
     try { data = JSON.parse(event.data); } catch { return; }
     if (data.type === "unread" && Number.isInteger(data.count)) show(data.count);
   });
   socket.addEventListener("close", (event) => {
+    link.dataset.bellState = "closed";
     if (event.code === FORBIDDEN) return;
     const next = Math.min(delay * 2, 60000);
     setTimeout(() => connect(next), delay + Math.random() * 500);
