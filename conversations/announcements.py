@@ -19,10 +19,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from conversations import rules
 from conversations.models import Campaign, Comment, Idea, Visibility
@@ -99,21 +101,37 @@ def comment_shown(comment: Comment, now: datetime | None = None) -> None:
 
 
 def idea_shown(idea: Idea, now: datetime | None = None) -> None:
-    """An idea everyone can now see: tell the campaign's (or board's) followers."""
-    now = now or timezone.now()
+    """An idea everyone can now see: its campaign's (or board's) followers are told,
+    after commit, by a background task, so that a campaign with many followers does
+    not slow down posting."""
+    if notifications.followers(idea.campaign).exclude(pk=idea.author_id).exists():
+        idea_id = idea.pk
+        transaction.on_commit(
+            lambda: tell_followers_of_new_idea.enqueue(idea_id), robust=True
+        )
+
+
+@task()
+def tell_followers_of_new_idea(idea_id: int) -> int:
+    idea = Idea.objects.select_related("campaign").filter(pk=idea_id).first()
+    if idea is None or idea.visibility != Visibility.VISIBLE:
+        return 0  # hidden or deleted since: nobody is told about it
+    now = timezone.now()
     campaign = idea.campaign
-    people = may_view(
-        notifications.followers(campaign).exclude(pk=idea.author_id), campaign, now
-    )
+    campaign_followers = notifications.followers(campaign).exclude(pk=idea.author_id)
+    people = may_view(campaign_followers, campaign, now)
     title, where = _quoted(idea.title), _quoted(campaign.title)
-    notifications.notify_many(
-        people,
-        "idea.new",
-        lambda: (
-            _("A new idea in %(campaign)s: %(title)s.")
-            % {"campaign": where, "title": title}
-        ),
-        idea.get_absolute_url(),
+    return len(
+        notifications.notify_many(
+            people,
+            "idea.new",
+            lambda: (
+                _("A new idea in %(campaign)s: %(title)s.")
+                % {"campaign": where, "title": title}
+            ),
+            idea.get_absolute_url(),
+            dedupe_key=f"idea.new.{idea.pk}",
+        )
     )
 
 

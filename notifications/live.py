@@ -65,4 +65,4 @@ def push_count(user_id: int) -> bool:
 
 
 def push_count_on_commit(user_id: int) -> None:
-    transaction.on_commit(lambda: push_count(user_id))
+    transaction.on_commit(lambda: push_count(user_id), robust=True)

@@ -196,7 +196,9 @@ def _create(recipient, kind, message, url, dedupe_key, delivery) -> Notification
 def _send_on_commit(email: Email) -> None:
     from notifications.tasks import send_email
 
-    transaction.on_commit(lambda: send_email.enqueue(email.pk))
+    # Robust: the change has committed; a queue that is down must not turn it into
+    # an error page (the failure is logged by Django).
+    transaction.on_commit(lambda: send_email.enqueue(email.pk), robust=True)
 
 
 def unread_count(recipient) -> int:

@@ -2,12 +2,14 @@
 happens; nobody hears anyone else's; and a channel layer that is down never stops a
 notification."""
 
+import asyncio
 import json
 
 import pytest
+import pytest_asyncio
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from django.conf import settings
 from django.db import connections
 from django.test import Client
@@ -64,11 +66,17 @@ class Bell(ApplicationCommunicator):
         await self.wait(timeout=2)
 
 
-@pytest.fixture
-def fresh_layer():
+@pytest_asyncio.fixture
+async def fresh_layer():
+    """A fresh layer per test, its Redis pools (if any) closed on this test's loop."""
     channel_layers.backends.clear()
     yield
+    layer = channel_layers.backends.get(DEFAULT_CHANNEL_LAYER)
+    if hasattr(layer, "close_pools"):
+        async with asyncio.timeout(5):
+            await layer.close_pools()
     channel_layers.backends.clear()
+    await db(connections.close_all)()
 
 
 async def bell_for(user) -> tuple[Bell, int]:
@@ -91,7 +99,6 @@ async def test_the_bell_hears_each_new_notification_and_reading_them(
     await db(notifications.mark_all_read)(person)
     assert await bell.count() == 0
     await bell.hang_up()
-    await db(connections.close_all)()
 
 
 async def test_nobody_hears_someone_elses_count(fresh_layer, make_staff):
@@ -101,7 +108,6 @@ async def test_nobody_hears_someone_elses_count(fresh_layer, make_staff):
     await db(notifications.notify)(other, "reply", "For someone else", "")
     assert await bell.receive_nothing(timeout=0.5)
     await bell.hang_up()
-    await db(connections.close_all)()
 
 
 async def test_a_signed_out_socket_is_closed(fresh_layer):
@@ -121,4 +127,3 @@ async def test_a_socket_from_another_site_is_refused(fresh_layer, make_staff):
     await bell.send_input({"type": "websocket.connect"})
     response = await bell.receive_output(timeout=3)
     assert response["type"] == "websocket.close"
-    await db(connections.close_all)()

@@ -188,3 +188,24 @@ def test_a_follow_button_is_on_the_idea_page(client, open_campaign, make_idea, s
     assert (
         reverse("conversations:follow_idea", args=[open_campaign.slug, idea.pk]) in page
     )
+
+
+def test_new_ideas_are_told_after_commit_and_not_if_hidden_by_then(
+    open_campaign, make_staff, moderator
+):
+    from conversations.announcements import tell_followers_of_new_idea
+
+    follower = make_staff()
+    services.follow_campaign(follower, open_campaign)
+    # No commit here: the fan-out waits for it, so nobody is told inside the request.
+    idea = services.post_idea(
+        make_staff(),
+        open_campaign,
+        theme=open_campaign.themes.first(),
+        title="Too hot to handle",
+        body="Idea",
+    )
+    assert kinds_for(follower) == []
+    moderation.hide_post(moderator, idea, "spam")
+    assert tell_followers_of_new_idea.call(idea.pk) == 0
+    assert kinds_for(follower) == []
