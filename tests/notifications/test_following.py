@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from conversations import moderation, services
+from conversations.announcements import tell_followers_of_new_idea
 from conversations.exceptions import NotInAudience
 from notifications import services as notifications
 from notifications.models import Follow, Notification
@@ -193,8 +194,6 @@ def test_a_follow_button_is_on_the_idea_page(client, open_campaign, make_idea, s
 def test_new_ideas_are_told_after_commit_and_not_if_hidden_by_then(
     open_campaign, make_staff, moderator
 ):
-    from conversations.announcements import tell_followers_of_new_idea
-
     follower = make_staff()
     services.follow_campaign(follower, open_campaign)
     # No commit here: the fan-out waits for it, so nobody is told inside the request.
