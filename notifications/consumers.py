@@ -1,5 +1,5 @@
-"""The bell's socket: one per signed-in page, in the person's own group. It only
-listens; marking read and everything else goes over HTTP."""
+"""The bell's socket: one per signed-in page. It only listens (marking read and all
+else goes over HTTP); counts reach it through this process's bell hub."""
 
 import json
 
@@ -7,11 +7,16 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from notifications import live, services
+from notifications.bell import get_bell_hub
 
 CLOSE_FORBIDDEN = 4403
 
 
 class NotificationConsumer(AsyncWebsocketConsumer):
+    # No layer channel per socket: the process's bell hub holds the only one (no such
+    # alias is configured, so Channels gives this consumer none).
+    channel_layer_alias = "__bell_hub_only__"
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         self.group = None
@@ -21,19 +26,19 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.group = live.user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.hub = await get_bell_hub()
         await self.accept()
+        await self.hub.subscribe(self, self.group)
         count = await database_sync_to_async(services.unread_count)(user)
-        await self.send(text_data=json.dumps({"type": "unread", "count": count}))
+        await self.send_count(count)
 
     async def disconnect(self, code: int) -> None:
         if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            group, self.group = self.group, None
+            await self.hub.unsubscribe(self, group)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         """Clients have nothing to say here."""
 
-    async def bell_count(self, event: dict) -> None:
-        await self.send(
-            text_data=json.dumps({"type": "unread", "count": event["count"]})
-        )
+    async def send_count(self, count: int) -> None:
+        await self.send(text_data=json.dumps({"type": "unread", "count": count}))

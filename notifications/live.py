@@ -14,7 +14,7 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-MESSAGE_TYPE = "bell.count"  # handled by NotificationConsumer.bell_count
+MESSAGE_TYPE = "bell.count"  # read by notifications.bell.BellHub
 
 
 def user_group(user_id: int) -> str:
@@ -54,8 +54,9 @@ def push_count(user_id: int) -> bool:
         count = Notification.objects.filter(
             recipient_id=user_id, read_at__isnull=True
         ).count()
+        group = user_group(user_id)
         async_to_sync(layer.group_send)(
-            user_group(user_id), {"type": MESSAGE_TYPE, "count": count}
+            group, {"type": MESSAGE_TYPE, "group": group, "count": count}
         )
     except Exception as error:  # noqa: BLE001 - the bell must never fail a write
         failures.failed(error)

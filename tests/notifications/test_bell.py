@@ -16,6 +16,7 @@ from django.test import Client
 
 from config.asgi import application
 from notifications import services as notifications
+from notifications.bell import stop_bell_hub
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -71,6 +72,7 @@ async def fresh_layer():
     """A fresh layer per test, its Redis pools (if any) closed on this test's loop."""
     channel_layers.backends.clear()
     yield
+    await stop_bell_hub()
     layer = channel_layers.backends.get(DEFAULT_CHANNEL_LAYER)
     if hasattr(layer, "close_pools"):
         async with asyncio.timeout(5):
@@ -127,3 +129,17 @@ async def test_a_socket_from_another_site_is_refused(fresh_layer, make_staff):
     await bell.send_input({"type": "websocket.connect"})
     response = await bell.receive_output(timeout=3)
     assert response["type"] == "websocket.close"
+
+
+async def test_every_open_tab_hears_and_closing_one_leaves_the_others(
+    fresh_layer, make_staff
+):
+    person = await db(make_staff)()
+    first, _ = await bell_for(person)
+    second, _ = await bell_for(person)
+    await db(notifications.notify)(person, "reply", "One", "")
+    assert await first.count() == 1 and await second.count() == 1
+    await first.hang_up()
+    await db(notifications.notify)(person, "reply", "Two", "")
+    assert await second.count() == 2
+    await second.hang_up()
