@@ -201,6 +201,26 @@ def _send_on_commit(email: Email) -> None:
     transaction.on_commit(lambda: send_email.enqueue(email.pk), robust=True)
 
 
+def forget(person) -> None:
+    """Delete everything this app holds about ``person`` (their account is closing)."""
+    Notification.objects.filter(recipient=person).delete()
+    Email.objects.filter(recipient=person).delete()
+    Follow.objects.filter(follower=person).delete()
+    Preference.objects.filter(person=person).delete()
+    Recipient.objects.filter(person=person).delete()
+
+
+def data_of(person) -> dict:
+    """What this app holds about ``person``, for their own copy of their data."""
+    return {
+        "following": [
+            {"type": f.target_type.model, "id": f.target_id, "since": f.created_at}
+            for f in follows_of(person)
+        ],
+        "notification_preferences": preferences_for(person),
+    }
+
+
 def unread_count(recipient) -> int:
     return Notification.objects.filter(
         recipient=recipient, read_at__isnull=True

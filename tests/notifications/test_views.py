@@ -1,11 +1,14 @@
 """The inbox, the preferences page and the list of what a person follows."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
 from conversations import services
+from conversations.own_posts import delete_account
 from notifications import services as notifications
-from notifications.models import Recipient
+from notifications.models import Follow, Preference, Recipient
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +87,29 @@ def test_the_pages_need_signing_in(client):
         assert (
             response.status_code == 302 and "/accounts/login/" in response["Location"]
         )
+
+
+def test_my_data_includes_what_i_follow_and_my_choices(
+    client, staff, open_campaign, choose
+):
+    services.follow_campaign(staff, open_campaign)
+    choose(staff, reply="immediate")
+    client.force_login(staff)
+    data = json.loads(client.get(reverse("me:export")).content)
+    assert data["following"][0]["type"] == "campaign"
+    assert data["following"][0]["id"] == open_campaign.pk
+    assert data["notification_preferences"]["reply"] == "immediate"
+
+
+def test_closing_an_account_forgets_its_follows_choices_and_emails(
+    staff, open_campaign, choose
+):
+    services.follow_campaign(staff, open_campaign)
+    choose(staff, reply="immediate")
+    notifications.remember_language(staff, "cy")
+    notifications.notify(staff, "reply", "Hello", "")
+    delete_account(staff)
+    assert not Follow.objects.filter(follower=staff).exists()
+    assert not Preference.objects.filter(person=staff).exists()
+    assert not Recipient.objects.filter(person=staff).exists()
+    assert not staff.notifications.exists()
