@@ -357,3 +357,10 @@ LOGGING = {
 # A form post refused by CSRF protection (usually: the session ended while typing)
 # leads to sign-in and back to the form, where static/js/drafts.js restores the text.
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+# Notifications (notifications/, conversations/announcements.py). `manage.py
+# send_notifications` runs every few minutes (platform/RUNBOOK.md); daily digests go
+# out on its first run at or after this local hour. A failing mail server is retried
+# with back-off (1, 5, 25, 125 minutes...) up to this many attempts in all.
+NOTIFICATION_DIGEST_HOUR = envint("NOTIFICATION_DIGEST_HOUR", 7)
+NOTIFICATION_EMAIL_ATTEMPTS = envint("NOTIFICATION_EMAIL_ATTEMPTS", 5)

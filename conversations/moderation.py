@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts import ratelimit
 from accounts.security_log import log_event
-from conversations import events, pii, rules, stats
+from conversations import announcements, events, pii, rules, stats
 from conversations.exceptions import RateLimited, Refused
 from conversations.models import (
     AuditEntry,
@@ -124,12 +124,13 @@ def review_url(post: Post) -> str:
     )
 
 
-def _tell_author(post: Post, kind: str, message: str, url: str = "") -> None:
+def _tell_author(post: Post, kind: str, message, url: str = "") -> None:
     """Tell the author, through their own account only: an anonymous author is told
-    like anyone else, and the message never names anyone."""
+    like anyone else, and the message never names anyone. ``message`` may be a
+    callable, to be written in the author's language."""
     author = post.author
     if author is not None:
-        notify(author, kind, message[:1000], url)
+        notify(author, kind, message if callable(message) else message[:1000], url)
 
 
 def _queue_changed(campaign: Campaign, why: str) -> None:
@@ -346,13 +347,17 @@ def approve_post(moderator, post: Post, note: str = "") -> Post:
     if isinstance(post, Comment):
         _recount_comments(post.idea)
         _publish_shown(post, "comment.posted")
+        announcements.comment_shown(post)
     else:
         _publish_shown(post, "idea.posted")
+        announcements.idea_shown(post)
     _tell_author(
         post,
         "moderation.approved",
-        _("A moderator approved %(post)s. Everyone can see it now.")
-        % {"post": _your_post(post)},
+        lambda: (
+            _("A moderator approved %(post)s. Everyone can see it now.")
+            % {"post": _your_post(post)}
+        ),
         post.get_absolute_url(),
     )
     _queue_changed(campaign, "resolved")
@@ -410,14 +415,16 @@ def hide_post(
     _tell_author(
         post,
         "moderation.hidden",
-        _(
-            "A moderator hid %(post)s. The reason: %(reason)s. If you think this "
-            "was a mistake, you can ask for a review."
-        )
-        % {
-            "post": _your_post(post),
-            "reason": str(AuditEntry.Reason(reason).label).lower(),
-        },
+        lambda: (
+            _(
+                "A moderator hid %(post)s. The reason: %(reason)s. If you think this "
+                "was a mistake, you can ask for a review."
+            )
+            % {
+                "post": _your_post(post),
+                "reason": str(AuditEntry.Reason(reason).label).lower(),
+            }
+        ),
         review_url(post),
     )
     _queue_changed(campaign, "resolved")
@@ -457,8 +464,10 @@ def restore_post(
     _tell_author(
         post,
         "moderation.restored",
-        _("A moderator restored %(post)s. Everyone can see it again.")
-        % {"post": _your_post(post)},
+        lambda: (
+            _("A moderator restored %(post)s. Everyone can see it again.")
+            % {"post": _your_post(post)}
+        ),
         post.get_absolute_url(),
     )
     _queue_changed(campaign, "resolved")
@@ -793,4 +802,5 @@ def set_idea_status(moderator, idea: Idea, status: str, note: str = "") -> Idea:
             label=events.in_each_language(idea.get_status_display),
             note=idea.status_note,
         )
+    announcements.idea_status_changed(idea, moderator)
     return idea

@@ -29,6 +29,7 @@ from conversations.models import (
     Idea,
     Visibility,
 )
+from notifications import services as notifications
 from notifications.models import Notification
 from voting.models import Vote
 
@@ -334,6 +335,7 @@ def export_my_data(person: StaffMember) -> dict:
     """
     ideas, comments = own_posts(person)
     idea_type, comment_type = _content_types()
+    held = notifications.data_of(person)
     kinds = {idea_type: "idea", comment_type: "comment"}
     return {
         "exported_at": _when(timezone.now()),
@@ -411,6 +413,10 @@ def export_my_data(person: StaffMember) -> dict:
                 "read_at": _when(note.read_at),
             }
             for note in Notification.objects.filter(recipient=person)
+        ],
+        "notification_preferences": held["notification_preferences"],
+        "following": [
+            {**follow, "since": _when(follow["since"])} for follow in held["following"]
         ],
     }
 
@@ -508,7 +514,7 @@ def delete_account(person: StaffMember, *, remove_posts: bool = False) -> None:
         _rerender_named_posts(named_ideas, named_comments)
         for campaign in Campaign.objects.filter(pk__in=campaign_ids):
             stats.forget(campaign)
-    Notification.objects.filter(recipient=person).delete()
+    notifications.forget(person)  # notifications, emails, follows, preferences
     account_services.erase_personal_data(person)
     log_event(
         "account.deleted",

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit
-from conversations import events, moderation, rules, stats
+from conversations import announcements, events, moderation, rules, stats
 from conversations.exceptions import (
     CampaignNotOpen,
     NotInAudience,
@@ -33,6 +33,7 @@ from conversations.models import (
     Visibility,
 )
 from conversations.sanitise import sanitise
+from notifications import services as notifications
 from voting import services as voting
 
 TITLE_MAX = 150
@@ -223,6 +224,8 @@ def post_idea(
             visibility=Visibility.HELD if hold_reason else Visibility.VISIBLE,
             hold_reason=hold_reason,
         )
+        # Authors follow what they post, held or not, so they hear what happens to it.
+        announcements.follow_idea(author, idea, explicit=False, now=now)
         if hold_reason:
             moderation.post_was_held(idea)
         else:
@@ -235,6 +238,7 @@ def post_idea(
                 theme_id=theme.pk,
                 html=events.render_idea_card(idea),
             )
+            announcements.idea_shown(idea, now)
     stats.forget(campaign)
     return idea
 
@@ -287,6 +291,7 @@ def post_comment(
                 hold_reason=hold_reason,
             )
             moderation.post_was_held(comment)
+            announcements.follow_idea(author, idea, explicit=False, now=now)
         return comment
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -307,6 +312,8 @@ def post_comment(
             comment_count=comment_count,
             html=events.render_comment(comment),
         )
+        announcements.follow_idea(author, idea, explicit=False, now=now)
+        announcements.comment_shown(comment, now)
     stats.forget(campaign)
     return comment
 
@@ -342,3 +349,29 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
     if result.changed:
         stats.forget(campaign)
     return result
+
+
+# -- following -----------------------------------------------------------------------
+
+
+def follow_idea(person, idea: Idea, *, now: datetime | None = None) -> None:
+    """Follow an idea: hear about its status changes and moderator notes."""
+    now = now or timezone.now()
+    if not announcements.follow_idea(person, idea, explicit=True, now=now):
+        raise NotInAudience(_("You cannot follow this idea."))
+
+
+def follow_campaign(person, campaign: Campaign, *, now: datetime | None = None) -> None:
+    """Follow a campaign or board: hear about new ideas in it."""
+    now = now or timezone.now()
+    if not rules.can_view(person, campaign, now):
+        raise NotInAudience()
+    notifications.follow(person, campaign)
+
+
+def unfollow(person, target: Campaign | Idea) -> None:
+    notifications.unfollow(person, target)
+
+
+def is_following(person, target: Campaign | Idea) -> bool:
+    return notifications.is_following(person, target)

@@ -20,6 +20,12 @@ urlpatterns = [
         name="idea_moderate",
     ),
     path("campaigns/<slug:slug>/<str:kind>/<int:pk>/vote/", views.vote, name="vote"),
+    path("campaigns/<slug:slug>/follow/", views.follow, name="follow_campaign"),
+    path(
+        "campaigns/<slug:slug>/ideas/<int:pk>/follow/",
+        views.follow,
+        name="follow_idea",
+    ),
     # Moderation
     path("ground-rules/", moderation_views.ground_rules, name="ground_rules"),
     path("moderation/", moderation_views.queue, name="moderation"),

@@ -139,6 +139,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "waiting_ideas": queries.own_waiting_ideas(campaign, request.user),
             "counts": stats.counts(campaign),
             "now": now,
+            "following": services.is_following(request.user, campaign),
         },
     )
 
@@ -250,10 +251,35 @@ def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpRespo
             "status": campaign.status(now),
             "carried_from_visible": bool(idea.carried_from_id)
             and rules.can_view(request.user, idea.carried_from.campaign, now),
+            "following": services.is_following(request.user, idea),
             **_moderation_context(request, campaign, idea),
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Follow (``follow=1``) or unfollow (``follow=0``) a campaign, board or idea."""
+    campaign = campaign_for_viewer(request, slug)
+    target = idea_for_viewer(request, campaign, pk) if pk is not None else campaign
+    if request.POST.get("follow") == "0":
+        services.unfollow(request.user, target)
+        messages.success(request, _("You no longer follow this."))
+    else:
+        try:
+            if pk is not None:
+                services.follow_idea(request.user, target)
+            else:
+                services.follow_campaign(request.user, target)
+        except Refused as error:
+            return _refusal(request, campaign, error)
+        messages.success(
+            request,
+            _("You are following this. You will hear about it in your notifications."),
+        )
+    return redirect(target.get_absolute_url())
 
 
 def _moderation_context(request, campaign, idea) -> dict:

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 # Generous ceilings, so a page that grows a query per row fails loudly even if the
 # "same count for small and large" comparison were somehow fooled.
 # +2 for teams and boards: is the viewer one of its named moderators, and which
-# teams are large enough to offer a "team view".
-CAMPAIGN_PAGE_MAX = 18
+# teams are large enough to offer a "team view"; +1: whether the viewer follows it.
+CAMPAIGN_PAGE_MAX = 19
 IDEA_PAGE_MAX = 16
 HOME_PAGE_MAX = 12
 

@@ -4,8 +4,10 @@ text at 200%), and buttons and form controls are at least 24 px. Pages that late
 issues add belong in these lists too."""
 
 import pytest
+from django.urls import reverse
 
 from conversations.models import Idea
+from notifications import services as notifications
 from tests.e2e.a11y import PHONE, assert_all_pass, check_page, run_axe
 from tests.e2e.world import build_world
 
@@ -48,6 +50,19 @@ def visit(browser, live_server):
         context.close()
 
 
+def _unsubscribe_link(world) -> str:
+    token = notifications.unsubscribe_token(world.staff, "reply")
+    return reverse("notifications:unsubscribe", args=[token])
+
+
+def _click(button: str, then_heading: str):
+    def act(page):
+        page.get_by_role("button", name=button).click()
+        page.get_by_role("heading", name=then_heading).wait_for()
+
+    return act
+
+
 def _submit_empty(button: str):
     def act(page):
         page.get_by_role("button", name=button).click()
@@ -77,6 +92,12 @@ def test_signed_out_pages(world, visit):
             ("sign up, with errors", "/accounts/signup/", _submit_empty("Sign Up")),
             ("password reset", "/accounts/password/reset/"),
             ("ground rules", "/ground-rules/"),
+            ("unsubscribe from an email", _unsubscribe_link(world)),
+            (
+                "unsubscribe from an email, done",
+                _unsubscribe_link(world),
+                _click("Stop these emails", "You have been unsubscribed"),
+            ),
         ],
     )
     assert_all_pass(results)
@@ -105,6 +126,7 @@ def test_staff_member_pages(world, visit):
             ),
             ("profile", "/me/profile/"),
             ("notifications", "/notifications/"),
+            ("notification preferences", "/notifications/preferences/"),
             ("my posts", "/me/posts/"),
             ("delete an idea", f"/me/posts/ideas/{idea.pk}/delete/"),
             ("edit an idea", f"/me/posts/ideas/{idea.pk}/edit/"),

@@ -1,0 +1,44 @@
+"""The bell's socket: one per signed-in page. It only listens (marking read and all
+else goes over HTTP); counts reach it through this process's bell hub."""
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from notifications import live, services
+from notifications.bell import get_bell_hub
+
+CLOSE_FORBIDDEN = 4403
+
+
+class NotificationConsumer(AsyncWebsocketConsumer):
+    # No layer channel per socket: the process's bell hub holds the only one (no such
+    # alias is configured, so Channels gives this consumer none).
+    channel_layer_alias = "__bell_hub_only__"
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        self.group = None
+        if user is None or not user.is_authenticated:
+            # Accept, then close with our code, so the page stops trying.
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = live.user_group(user.pk)
+        self.hub = await get_bell_hub()
+        await self.accept()
+        await self.hub.subscribe(self, self.group)
+        count = await database_sync_to_async(services.unread_count)(user)
+        await self.send_count(count)
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is not None:
+            group, self.group = self.group, None
+            await self.hub.unsubscribe(self, group)
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        """Clients have nothing to say here."""
+
+    async def send_count(self, count: int) -> None:
+        await self.send(text_data=json.dumps({"type": "unread", "count": count}))
