@@ -43,6 +43,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         self.groups_joined: list[str] = []
         self.writer: asyncio.Task | None = None
         self.closing = False
+        self.viewers_known: int | None = None  # the count this viewer was last told
         user = self.scope.get("user")
         campaign_id = self.scope["url_route"]["kwargs"]["campaign_id"]
         allowed, is_moderator = await _authorise(user, campaign_id)
@@ -69,10 +70,9 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         self.writer = asyncio.get_running_loop().create_task(self._write_forever())
         await self.hub.subscribe(self, self.groups_joined, campaign_id)
         seq = await _last_seq(campaign_id)
+        self.viewers_known = self.hub.viewers(campaign_id)
         self.enqueue(
-            json.dumps(
-                {"type": "hello", "seq": seq, "viewers": self.hub.viewers(campaign_id)}
-            )
+            json.dumps({"type": "hello", "seq": seq, "viewers": self.viewers_known})
         )
 
     async def disconnect(self, code: int) -> None:
