@@ -122,6 +122,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": envstr("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Keep the connection: opening one (Django's SQL functions, the PRAGMAs) was
+            # over half of a websocket connect's cost (bench/LIVE.md); a local file has
+            # no server-side connection to tie up, so persistence costs nothing there.
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             # WAL and a busy timeout let concurrent voters queue instead of failing
             # with "database is locked"; IMMEDIATE takes the write lock up front.
             "OPTIONS": {

@@ -16,6 +16,7 @@ from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.test import Client
@@ -902,6 +903,29 @@ async def test_moderators_group_messages_reach_moderators_and_managers_only(
     assert await manager_socket.frame_of("queue.changed")
     staff_frames = await staff_socket.frames_until_quiet(quiet=0.4)
     assert "queue.changed" not in [f["type"] for f in staff_frames]
+
+
+async def test_a_permission_granted_to_the_person_not_a_group_still_makes_a_moderator(
+    watch, campaign, make_staff
+):
+    def make_direct_moderator():
+        person = make_staff()
+        person.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label="accounts", codename="moderate"
+            )
+        )
+        return person
+
+    moderator_socket, _ = await watch(await db(make_direct_moderator)(), campaign)
+
+    await db(events.broadcast)(
+        campaign.pk,
+        {"type": "queue.changed", "waiting": 1},
+        group=events.moderators_group(campaign.pk),
+    )
+
+    assert await moderator_socket.frame_of("queue.changed")
 
 
 # -- known bugs (strict: these start failing once fixed; then drop the marker) -----
