@@ -190,9 +190,7 @@ class Hub:
 
     async def _announce(self, campaign_id: int) -> None:
         count = self.local_viewers(campaign_id)
-        await database_sync_to_async(broadcast, thread_sensitive=False)(
-            campaign_id, {"type": "presence", "hub": self.id, "count": count}
-        )
+        broadcast(campaign_id, {"type": "presence", "hub": self.id, "count": count})
         if count == 0:
             # Last local viewer gone: stop receiving this campaign's messages. Check each
             # group again before leaving it: a socket may have joined during an await.
