@@ -332,6 +332,11 @@ MODERATION_TARGET_HOURS = envint("MODERATION_TARGET_HOURS", 24)
 # Break-glass identity reveal for anonymous posts: off unless the organisation says so.
 REVEAL_ENABLED = envbool("REVEAL_ENABLED", False)
 IDEAS_PER_PAGE = envint("IDEAS_PER_PAGE", 20)
+# Cached idea lists of the campaign page (conversations/idea_cards.py) are dropped on
+# every change through the shared cache; this bounds anything else (a renamed author).
+# Without Redis each process has its own cache, so with several page processes a vote
+# made through one shows in the others' cached lists within this time.
+IDEA_CARDS_CACHE_SECONDS = envint("IDEA_CARDS_CACHE_SECONDS", 60 if REDIS_URL else 10)
 
 # One console stream, timestamps in UTC. Security events (sign-ins, refusals, rate
 # limits, reveals) go to the "security" logger; every line passes a filter that blanks

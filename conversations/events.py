@@ -57,7 +57,7 @@ def moderators_group(campaign_id: int) -> str:
     return f"campaign.{campaign_id}.moderators"
 
 
-class _NeutralViewer:
+class NeutralViewer:
     """Who pushed partials are rendered for: nobody in particular."""
 
     pk = None
@@ -67,7 +67,7 @@ class _NeutralViewer:
 
 
 class _NeutralRequest:
-    user = _NeutralViewer()
+    user = NeutralViewer()
 
     def get_full_path(self) -> str:
         return ""

@@ -42,13 +42,18 @@ def _seen_by(viewer) -> Q:
     return visible
 
 
+def lists_everything(viewer) -> bool:
+    """Whether the viewer's idea lists include held and hidden ideas (moderators)."""
+    return viewer.is_authenticated and (
+        viewer.is_moderator or viewer.is_engagement_manager
+    )
+
+
 def _listed_for(viewer) -> Q:
     """What a campaign's idea list shows: visible ideas (through the index on campaign,
     visibility and date), or everything for moderators. A person's own ideas waiting
     for a moderator are listed separately (:func:`own_waiting_ideas`)."""
-    if viewer.is_authenticated and (
-        viewer.is_moderator or viewer.is_engagement_manager
-    ):
+    if lists_everything(viewer):
         return Q()
     return Q(visibility=Visibility.VISIBLE)
 

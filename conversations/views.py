@@ -2,11 +2,9 @@
 
 import random
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import moderation, queries, rules, services, stats
+from conversations import idea_cards, moderation, queries, rules, services, stats
 from conversations.access import (
     campaign_for_manager,
     campaign_for_viewer,
@@ -82,36 +80,31 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme_id = _int_or_none(request.GET.get("theme"))
     if theme_id not in {t.pk for t in themes}:
         theme_id = None
-    ideas = queries.campaign_ideas(
+    can_take_part = rules.can_take_part(request.user, campaign, now)
+    listing = idea_cards.campaign_listing(
+        request,
         campaign,
-        request.user,
         theme_id=theme_id,
         sort=sort,
         seed=_random_seed(request) if sort == "random" else 1,
+        can_take_part=can_take_part,
     )
-    paginator = Paginator(ideas, settings.IDEAS_PER_PAGE)
-    # Count with a cheap index-only query, not the list query with its tally join.
-    paginator.count = queries.campaign_idea_count(
-        campaign, request.user, theme_id=theme_id
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    my_votes = votes_by_voter(request.user, Idea, [idea.pk for idea in page])
-    for idea in page:
-        idea.my_vote = my_votes.get(idea.pk, 0)
     return render(
         request,
         "conversations/campaign_detail.html",
         {
             "campaign": campaign,
             "status": campaign.status(now),
-            "can_take_part": rules.can_take_part(request.user, campaign, now),
+            "can_take_part": can_take_part,
             "can_manage": rules.can_manage(request.user, campaign),
             "can_moderate": rules.can_moderate(request.user, campaign),
             "themes": themes,
             "theme_id": theme_id,
             "sort": sort,
             "sorts": queries.SORTS,
-            "page": page,
+            "page": listing.page,
+            "cards": listing.cards,
+            "idea_count": listing.count,
             "waiting_ideas": queries.own_waiting_ideas(campaign, request.user),
             "counts": stats.counts(campaign),
             "now": now,
