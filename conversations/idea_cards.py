@@ -37,7 +37,7 @@ from django.utils.translation import get_language
 
 from conversations import queries
 from conversations.events import NeutralViewer
-from conversations.models import Campaign, Idea
+from conversations.models import Campaign, Idea, Visibility
 from voting.services import votes_by_voter
 
 CARD_TEMPLATE = "conversations/includes/idea_card.html"
@@ -86,6 +86,57 @@ def _version(campaign_id: int) -> str:
     return version
 
 
+def _campaign_state(campaign: Campaign) -> str:
+    """What every cached list of the campaign is keyed by: it changes with each change."""
+    state = getattr(campaign, "_cards_state", None)
+    if state is None:
+        state = f"{campaign.pk}:{campaign.last_event_seq}:{_version(campaign.pk)}"
+        campaign._cards_state = state  # once per request: the row was read for it
+    return state
+
+
+class _LazyIdeas:
+    """The list query, built only when the cards are made or the viewer's own cards
+    are re-rendered (building a queryset is itself a good part of a millisecond)."""
+
+    def __init__(self, campaign: Campaign, viewer, **options) -> None:
+        self.campaign, self.viewer, self.options = campaign, viewer, options
+        self._queryset = None
+
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = queries.campaign_ideas(
+                self.campaign, self.viewer, **self.options
+            )
+        return self._queryset
+
+    def __getitem__(self, index):
+        return self.queryset()[index]
+
+    def count(self) -> int:  # Paginator never asks: the count is set beforehand
+        raise NotImplementedError
+
+
+def waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:
+    """The viewer's own ideas waiting for a moderator, queried only if the viewer is
+    among the campaign's authors with one (a set cached with the cards: posting a
+    held idea, approving, hiding and deleting all change the campaign's version)."""
+    if queries.lists_everything(viewer) or not viewer.is_authenticated:
+        return []
+    key = f"held-authors:{_campaign_state(campaign)}"
+    authors = cache.get(key)
+    if authors is None:
+        authors = set(
+            Idea.objects.filter(campaign=campaign, visibility=Visibility.HELD)
+            .values_list("author_id", flat=True)
+            .distinct()
+        )
+        cache.set(key, authors, settings.IDEA_CARDS_CACHE_SECONDS)
+    if viewer.pk not in authors:
+        return []
+    return queries.own_waiting_ideas(campaign, viewer)
+
+
 def _page_number(raw) -> int:
     try:
         return int(raw)
@@ -130,9 +181,7 @@ def campaign_listing(
 ) -> Listing:
     """One page of the campaign's ideas as finished cards for ``request.user``."""
     viewer = request.user
-    ideas = queries.campaign_ideas(
-        campaign, viewer, theme_id=theme_id, sort=sort, seed=seed
-    )
+    ideas = _LazyIdeas(campaign, viewer, theme_id=theme_id, sort=sort, seed=seed)
     per_page = settings.IDEAS_PER_PAGE
     number = _page_number(request.GET.get("page"))
     key = None
@@ -142,9 +191,7 @@ def campaign_listing(
             str(part)
             for part in (
                 "idea-cards",
-                campaign.pk,
-                campaign.last_event_seq,
-                _version(campaign.pk),
+                _campaign_state(campaign),
                 get_language(),
                 "all" if queries.lists_everything(viewer) else "visible",
                 sort,
@@ -155,7 +202,7 @@ def campaign_listing(
             )
         )
         entry = cache.get(key)
-    paginator = Paginator(ideas, per_page)
+    paginator = Paginator(ideas, per_page)  # only sliced when the cards are made
     if entry is None:
         # Count with a cheap index-only query, not the list query with its tally join.
         paginator.count = queries.campaign_idea_count(
@@ -191,7 +238,7 @@ def _finish(
     if own_ids:
         # A plain context, not a RequestContext: no context processor runs per card.
         template = get_template(CARD_TEMPLATE)
-        for idea in ideas.filter(pk__in=own_ids):
+        for idea in ideas.queryset().filter(pk__in=own_ids):
             idea.my_vote = my_votes.get(idea.pk, 0)
             own[idea.pk] = template.render(
                 {

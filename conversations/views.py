@@ -105,7 +105,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": listing.page,
             "cards": listing.cards,
             "idea_count": listing.count,
-            "waiting_ideas": queries.own_waiting_ideas(campaign, request.user),
+            "waiting_ideas": idea_cards.waiting_ideas(campaign, request.user),
             "counts": stats.counts(campaign),
             "now": now,
         },

@@ -227,3 +227,26 @@ def test_a_second_load_serves_the_cards_from_the_cache(
     page(viewer_client, campaign)
 
     assert rendered == []
+
+
+def test_my_idea_held_for_a_moderator_is_listed_for_me_on_the_next_load(
+    client, campaign, make_idea, make_staff
+):
+    author = make_staff()
+    make_idea(campaign, title="Already here")
+    client.force_login(author)
+    assert "waiting for a moderator" not in page(client, campaign).content.decode()
+
+    held = services.post_idea(
+        author,
+        campaign,
+        theme=campaign.themes.first(),
+        title="Call me on this",
+        body="<p>Email me at sam.jones@example.com</p>",
+    )
+
+    assert held.visibility == "held"
+    html = page(client, campaign).content.decode()
+    assert "Your ideas waiting for a moderator" in html and "Call me on this" in html
+    client.force_login(make_staff())
+    assert "Call me on this" not in page(client, campaign).content.decode()
