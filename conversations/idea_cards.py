@@ -110,11 +110,30 @@ class _LazyIdeas:
             )
         return self._queryset
 
-    def __getitem__(self, index):
-        return self.queryset()[index]
+    def __getitem__(self, index: slice) -> "_LazySlice":
+        return _LazySlice(self, index)
 
     def count(self) -> int:  # Paginator never asks: the count is set beforehand
         raise NotImplementedError
+
+
+class _LazySlice:
+    """A page's slice of :class:`_LazyIdeas`, queried when first read."""
+
+    def __init__(self, ideas: _LazyIdeas, index: slice) -> None:
+        self.ideas, self.index = ideas, index
+        self._rows: list[Idea] | None = None
+
+    def _read(self) -> list[Idea]:
+        if self._rows is None:
+            self._rows = list(self.ideas.queryset()[self.index])
+        return self._rows
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
 
 
 def waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:
