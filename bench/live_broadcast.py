@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -37,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
 
-REDIS = "redis://127.0.0.1:6379/0"
+# A database of its own (the cache takes the next number): others may share the Redis.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 
 
 class Viewers:

@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import bisect
 import json
+import os
 import random
 import shutil
 import sys
@@ -35,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
 
-REDIS = "redis://127.0.0.1:6379/0"
-PG_NAME = "bench_live"
+# A database of its own (the cache takes the next number): others may share the Redis.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_live_bench")
 POOL = 24  # keep-alive HTTP connections per worker (votes in flight at most)
 
 
