@@ -17,6 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.functional import LazyObject, empty
 
 from conversations import events, queries, rules
 from conversations.hub import get_hub
@@ -66,6 +67,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
             return
         self.campaign_id = campaign_id
         self.language = language_of(self.scope)
+        _release_user(self.scope)
         self.recent: list[float] = []
         self.hub = await get_hub()
         self.groups_joined = [events.campaign_group(campaign_id)]
@@ -199,6 +201,20 @@ class CampaignConsumer(AsyncWebsocketConsumer):
                 {"type": "caught_up", "seq": missed[-1]["seq"] if missed else after}
             )
         )
+
+
+def _release_user(scope: dict) -> None:
+    """Let go of the user object once it has been used.
+
+    An open socket keeps its scope, and the copies the middlewares made of it, for as
+    long as it is open; the consumer never reads the user after ``connect``, so
+    holding it costs memory on every idle socket for nothing. Reading it afterwards
+    fails loudly (the proxy is emptied, not replaced). The session stays: Channels'
+    session middleware looks at it on every frame sent.
+    """
+    proxy = scope.get("user")
+    if isinstance(proxy, LazyObject):
+        proxy._wrapped = empty
 
 
 def language_of(scope: dict) -> str:
