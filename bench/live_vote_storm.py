@@ -400,6 +400,10 @@ def main() -> None:
                 ]
                 r["server_warnings"] = len(problems)
                 r["first_warning"] = problems[0][:200] if problems else ""
+                if problems:  # keep the whole logs to read (they go with the servers)
+                    kept = Path(tempfile.gettempdir()) / f"live-storm-{name}.log"
+                    kept.write_text("\n".join("\n".join(s.warnings()) for s in servers))
+                    r["first_warning"] += f" (all in {kept})"
             except TimeoutError:
                 r = {"error": "timed out"}
             finally:
