@@ -37,7 +37,7 @@ from django.utils.translation import get_language
 
 from conversations import queries
 from conversations.events import NeutralViewer
-from conversations.models import Campaign, Idea, Visibility
+from conversations.models import Campaign, Idea, Theme, Visibility
 from voting.services import votes_by_voter
 
 CARD_TEMPLATE = "conversations/includes/idea_card.html"
@@ -134,6 +134,17 @@ class _LazySlice:
 
     def __len__(self) -> int:
         return len(self._read())
+
+
+def campaign_themes(campaign: Campaign) -> list[Theme]:
+    """The campaign's themes, cached with its lists (renaming or adding one goes
+    through ``services.update_campaign``, which changes the campaign's version)."""
+    key = f"themes:{_campaign_state(campaign)}"
+    themes = cache.get(key)
+    if themes is None:
+        themes = list(campaign.themes.all())
+        cache.set(key, themes, settings.IDEA_CARDS_CACHE_SECONDS)
+    return themes
 
 
 def waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:

@@ -76,7 +76,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sort = request.GET.get("sort", queries.DEFAULT_SORT)
     if sort not in queries.SORTS:
         sort = queries.DEFAULT_SORT
-    themes = list(campaign.themes.all())
+    themes = idea_cards.campaign_themes(campaign)
     theme_id = _int_or_none(request.GET.get("theme"))
     if theme_id not in {t.pk for t in themes}:
         theme_id = None

@@ -250,3 +250,18 @@ def test_my_idea_held_for_a_moderator_is_listed_for_me_on_the_next_load(
     assert "Your ideas waiting for a moderator" in html and "Call me on this" in html
     client.force_login(make_staff())
     assert "Call me on this" not in page(client, campaign).content.decode()
+
+
+def test_a_renamed_theme_shows_on_the_next_load(
+    viewer_client, campaign, make_idea, manager
+):
+    make_idea(campaign, theme=campaign.themes.first(), title="Filed under a theme")
+    assert "Health and wellbeing" in page(viewer_client, campaign).content.decode()
+
+    services.update_campaign(
+        campaign, manager, themes=["Wellbeing at work", "Ways of working"]
+    )
+
+    html = page(viewer_client, campaign).content.decode()
+    assert "Health and wellbeing" not in html
+    assert html.count("Wellbeing at work") >= 2  # in the filter and on the card
