@@ -378,6 +378,16 @@ def main() -> None:
             session_key,
             args,
         )
+        # The floor for any signed-in page of the site: the same middleware, session,
+        # user and base template, and nothing else (a static text page).
+        results["floor"] = _measure(
+            "ground rules page (signed in)",
+            "gunicorn",
+            server.port,
+            "/ground-rules/",
+            session_key,
+            args,
+        )
         _stop(server)
 
         server = _serve("uvicorn", "config.asgi:application", ROOT, env, args)
@@ -409,11 +419,15 @@ def main() -> None:
     )
     hello = results["hello"].rps
     print("\nAgainst hello world under gunicorn (same run, same workers, same client):")
-    for key in ("page", "supported", "page_asgi", "hello_asgi"):
+    for key in ("page", "supported", "floor", "page_asgi", "hello_asgi"):
         r = results[key]
         print(
             f"  {r.label + ' / ' + r.server:<44} {_ratio(r.rps / hello)} of hello-world req/s"
         )
+    print(
+        f"  campaign page (newest) / ground rules page      "
+        f"{_ratio(results['page'].rps / results['floor'].rps)} of its req/s"
+    )
     page_result = results["page"]
     ratio = page_result.rps / hello
     p99 = page_result.percentile(99)

@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -37,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
 
-REDIS = "redis://127.0.0.1:6379/0"
+# A database of its own (the cache takes the next number): others may share the Redis.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 
 
 class Viewers:
@@ -166,7 +168,9 @@ async def run_case(
         client1, snap1 = lc.cpu_seconds(lc.os.getpid()), lc.cpu_snapshot()
         elapsed = time.perf_counter() - start
         result["client_ms_per_publish"] = (client1 - client0) * 1000 / total
-        result["foreign_cpu"] = lc.foreign_cpu(snap0, snap1, elapsed, {s.pid for s in servers})
+        result["foreign_cpu"] = lc.foreign_cpu(
+            snap0, snap1, elapsed, {s.pid for s in servers}
+        )
         publisher.close()
         last, median, missing = [], [], 0
         for n in range(warm, total):
@@ -183,7 +187,9 @@ async def run_case(
             median=lc.summary_ms(median),
             missing=missing,
             closed=crowd.closed,
-            cpu_ms_per_publish=[(b - a) * 1000 / total for a, b in zip(cpu0, cpu1)],
+            cpu_ms_per_publish=[
+                (b - a) * 1000 / total for a, b in zip(cpu0, cpu1, strict=True)
+            ],
             frames_per_viewer=(crowd.total_frames()) / viewers,
         )
     finally:
@@ -323,8 +329,20 @@ def main() -> None:
 
     print("\nTime from publish to the LAST viewer's receipt (ms, over the publishes):")
     widths = [13, 7, 7, 7, 7, 7, 8, 7, 11, 9, 8, 7]
-    header = ["server", "viewers", "p50", "p95", "p99", "max", "med-v50", "missing",
-              "srv CPU/pub", "cli CPU/pub", "foreign", "vs bare"]
+    header = [
+        "server",
+        "viewers",
+        "p50",
+        "p95",
+        "p99",
+        "max",
+        "med-v50",
+        "missing",
+        "srv CPU/pub",
+        "cli CPU/pub",
+        "foreign",
+        "vs bare",
+    ]
     print(lc.fmt_row(header, widths))
     for viewers in counts:
         bare = results.get(("bare", viewers), {}).get("last", {}).get("p95")
@@ -335,15 +353,26 @@ def main() -> None:
                 continue
             last = r["last"]
             ratio = last["p95"] / bare if bare else float("nan")
-            row = [kind, viewers, f"{last['p50']:.1f}", f"{last['p95']:.1f}",
-                   f"{last['p99']:.1f}", f"{last['max']:.1f}", f"{r['median']['p50']:.1f}",
-                   r["missing"], "+".join(f"{c:.1f}" for c in r["cpu_ms_per_publish"]),
-                   f"{r['client_ms_per_publish']:.1f}", f"{r['foreign_cpu']:.2f}",
-                   f"{ratio:.2f}x"]
+            row = [
+                kind,
+                viewers,
+                f"{last['p50']:.1f}",
+                f"{last['p95']:.1f}",
+                f"{last['p99']:.1f}",
+                f"{last['max']:.1f}",
+                f"{r['median']['p50']:.1f}",
+                r["missing"],
+                "+".join(f"{c:.1f}" for c in r["cpu_ms_per_publish"]),
+                f"{r['client_ms_per_publish']:.1f}",
+                f"{r['foreign_cpu']:.2f}",
+                f"{ratio:.2f}x",
+            ]
             print(lc.fmt_row(row, widths))
-    print("  med-v50: p50 over publishes of the MEDIAN viewer's latency; CPU/pub: CPU ms "
-          "per publish (servers, client); foreign: CPUs used by other processes meanwhile "
-          "(> 0.2 means the figures are disturbed)")
+    print(
+        "  med-v50: p50 over publishes of the MEDIAN viewer's latency; CPU/pub: CPU ms "
+        "per publish (servers, client); foreign: CPUs used by other processes meanwhile "
+        "(> 0.2 means the figures are disturbed)"
+    )
     print("\nGoals (p95 of the last viewer):")
     for viewers in counts:
         bare = results.get(("bare", viewers), {}).get("last", {}).get("p95")
@@ -356,9 +385,11 @@ def main() -> None:
             print(line)
             cpu_b = sum(results[("bare", viewers)]["cpu_ms_per_publish"])
             cpu_e = sum(results[("embedded", viewers)]["cpu_ms_per_publish"])
-            print(f"  {viewers:>5} viewers: server CPU per publish embedded/bare = "
-                  f"{cpu_e / cpu_b:.2f}x ({cpu_e:.1f} / {cpu_b:.1f} ms; ours also sends a "
-                  "tallies frame 250 ms after each numbered event)")
+            print(
+                f"  {viewers:>5} viewers: server CPU per publish embedded/bare = "
+                f"{cpu_e / cpu_b:.2f}x ({cpu_e:.1f} / {cpu_b:.1f} ms; ours also sends a "
+                "tallies frame 250 ms after each numbered event)"
+            )
         for kind, _, _ in kinds:
             if kind.startswith("redis"):
                 red = results.get((kind, viewers), {}).get("last", {}).get("p95")

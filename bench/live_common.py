@@ -87,8 +87,11 @@ def wait_for_quiet_machine(max_wait: float = 180, busy_limit: float = 0.35) -> N
         if not others and busy < busy_limit:
             return
         if time.monotonic() > deadline:
-            print(f"  WARNING: machine still busy ({busy:.0%} CPU; {others[:1]}); "
-                  "measuring anyway, figures are suspect", flush=True)
+            print(
+                f"  WARNING: machine still busy ({busy:.0%} CPU; {others[:1]}); "
+                "measuring anyway, figures are suspect",
+                flush=True,
+            )
             return
         why = others[0][:100] if others else f"CPUs {busy:.0%} busy"
         print(f"  waiting 60 s: {why}", flush=True)
@@ -155,7 +158,7 @@ class Server:
             except OSError:
                 if time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError(f"{app} did not start: {self.tail()}")
+                    raise RuntimeError(f"{app} did not start: {self.tail()}") from None
                 time.sleep(0.05)
 
     @property
@@ -534,7 +537,7 @@ def idea_payload(seq: int, bench_n: int, size: int = 2048) -> dict:
 def fmt_row(cols, widths) -> str:
     return "  ".join(
         str(c).rjust(w) if i else str(c).ljust(w)
-        for i, (c, w) in enumerate(zip(cols, widths))
+        for i, (c, w) in enumerate(zip(cols, widths, strict=False))
     )
 
 

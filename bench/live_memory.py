@@ -63,8 +63,9 @@ class Drain:
             task.cancel()
 
 
-async def run_case(kind, server, campaign_id, session_key, sockets_wanted, first_batch,
-                   out):
+async def run_case(
+    kind, server, campaign_id, session_key, sockets_wanted, first_batch, out
+):
     path = "/ws/bench/" if kind == "bare" else f"/ws/campaigns/{campaign_id}/"
     key = None if kind == "bare" else session_key
     target = (server.ws + path, key, server.url)
@@ -97,8 +98,11 @@ async def run_case(kind, server, campaign_id, session_key, sockets_wanted, first
         )
     out["first_handshake_s"] = handshake_s
     out["foreign_cpu"] = lc.foreign_cpu(
-        snap0, lc.cpu_snapshot(), time.perf_counter() - start, {server.pid})
-    rest, rest_s = await lc.connect_many([target] * (sockets_wanted - first_n), concurrency=64)
+        snap0, lc.cpu_snapshot(), time.perf_counter() - start, {server.pid}
+    )
+    rest, rest_s = await lc.connect_many(
+        [target] * (sockets_wanted - first_n), concurrency=64
+    )
     for i, ws in enumerate(rest, start=first_n):
         drain.add(i, ws)
     sockets += rest
@@ -124,10 +128,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 sockets")
     parser.add_argument("--sockets", type=int)
     parser.add_argument("--no-wait", action="store_true")
-    parser.add_argument("--timeout", type=float, default=420.0,
-                        help="seconds allowed for each server's case")
-    parser.add_argument("--app", default="bench.live_app:application",
-                        help="our ASGI app (e.g. bench.live_app_fixes:application)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=420.0,
+        help="seconds allowed for each server's case",
+    )
+    parser.add_argument(
+        "--app",
+        default="bench.live_app:application",
+        help="our ASGI app (e.g. bench.live_app_fixes:application)",
+    )
     args = parser.parse_args()
     wanted = args.sockets or (1000 if args.quick else 5000)
     fd_limit = lc.raise_fd_limit()
@@ -138,28 +149,39 @@ def main() -> None:
     loop_name = lc.install_uvloop()
 
     tmp = tempfile.mkdtemp(prefix="live-memory-")
-    env = lc.configure(database_url=None, sqlite_path=str(Path(tmp) / "mem.sqlite3"), redis=None)
+    env = lc.configure(
+        database_url=None, sqlite_path=str(Path(tmp) / "mem.sqlite3"), redis=None
+    )
     lc.setup_django()
     campaign, _ = lc.make_campaign(ideas=4)
     [(_, session_key)] = lc.make_people("mem.viewer", 1)
     lc.close_db()
-    print(f"Live memory ({args.app}): {wanted} idle sockets on one worker; client 1 process ({loop_name}); "
-          f"fd limit {fd_limit}; {lc.os.cpu_count()} CPUs, load {lc.os.getloadavg()[0]:.1f}",
-          flush=True)
+    print(
+        f"Live memory ({args.app}): {wanted} idle sockets on one worker; client 1 process ({loop_name}); "
+        f"fd limit {fd_limit}; {lc.os.cpu_count()} CPUs, load {lc.os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
     results = {}
     try:
-        for kind, app in (("bare", "bench.bare_asgi:app"),
-                          ("embedded", args.app)):
+        for kind, app in (("bare", "bench.bare_asgi:app"), ("embedded", args.app)):
             server = lc.Server(app, env, label=kind)
             try:
                 time.sleep(0.5)
                 r = {}
-                asyncio.run(asyncio.wait_for(
-                    run_case(kind, server, campaign.pk, session_key, wanted, 1000, r),
-                    timeout=args.timeout))
-                problems = [line for line in server.warnings()
-                            if "WARNING" in line or "ERROR" in line or "Traceback" in line]
+                asyncio.run(
+                    asyncio.wait_for(
+                        run_case(
+                            kind, server, campaign.pk, session_key, wanted, 1000, r
+                        ),
+                        timeout=args.timeout,
+                    )
+                )
+                problems = [
+                    line
+                    for line in server.warnings()
+                    if "WARNING" in line or "ERROR" in line or "Traceback" in line
+                ]
                 r["server_warnings"] = len(problems)
                 r["first_warning"] = problems[0][:200] if problems else ""
             except TimeoutError:
@@ -168,46 +190,84 @@ def main() -> None:
                     f"timed out after {args.timeout} s; RSS {r.get('rss_before_kb', 0) / 1024:.1f} "
                     f"-> {rss / 1024:.1f} MB; first 1,000 handshakes "
                     f"{r.get('first_handshake_s', float('nan')):.1f} s, subscribed "
-                    f"{r.get('first_hello_s') or float('nan'):.1f} s")
+                    f"{r.get('first_hello_s') or float('nan'):.1f} s"
+                )
             finally:
                 server.stop()
             results[kind] = r
             if "error" in r:
                 print(f"  {kind}: {r['error']}")
                 continue
-            hello = (f", first 1,000 subscribed (hello) {r['first_hello_s']:.2f} s"
-                     if r.get("first_hello_s") is not None else "")
+            hello = (
+                f", first 1,000 subscribed (hello) {r['first_hello_s']:.2f} s"
+                if r.get("first_hello_s") is not None
+                else ""
+            )
             print(
                 f"  {kind:<9} RSS {r['rss_before_kb'] / 1024:.1f} -> {r['rss_after_kb'] / 1024:.1f} MB, "
                 f"{r['kb_per_conn']:.1f} KB/conn; first 1,000 handshakes {r['first_handshake_s']:.2f} s"
                 f"{hello}; all {wanted} handshakes {r['all_handshake_s']:.1f} s, quiet after "
                 f"{r['all_done_s']:.1f} s; {r['frames']} frames received ({r['frames'] / wanted:.0f}/socket); "
-                f"{r['open']} still open; foreign CPU during the first 1,000 {r['foreign_cpu']:.2f}" + (
+                f"{r['open']} still open; foreign CPU during the first 1,000 {r['foreign_cpu']:.2f}"
+                + (
                     f"; {r['server_warnings']} server log lines: {r['first_warning']}"
-                    if r["server_warnings"] else ""),
-                flush=True)
+                    if r["server_warnings"]
+                    else ""
+                ),
+                flush=True,
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     bare, ours = results.get("bare", {}), results.get("embedded", {})
     print(f"\n{wanted} idle sockets, one worker:")
     widths = [9, 10, 10, 9, 11, 11, 13, 14]
-    print(lc.fmt_row(["server", "RSS MB", "RSS+N MB", "KB/conn", "1k hs s", "1k hello s",
-                      f"{wanted} quiet s", "frames/socket"], widths))
+    print(
+        lc.fmt_row(
+            [
+                "server",
+                "RSS MB",
+                "RSS+N MB",
+                "KB/conn",
+                "1k hs s",
+                "1k hello s",
+                f"{wanted} quiet s",
+                "frames/socket",
+            ],
+            widths,
+        )
+    )
     for kind, r in results.items():
         if "kb_per_conn" not in r:
             continue
-        print(lc.fmt_row([kind, f"{r['rss_before_kb'] / 1024:.1f}", f"{r['rss_after_kb'] / 1024:.1f}",
-                          f"{r['kb_per_conn']:.1f}", f"{r['first_handshake_s']:.2f}",
-                          "-" if r.get("first_hello_s") is None else f"{r['first_hello_s']:.2f}",
-                          f"{r['all_done_s']:.1f}", f"{r['frames'] / wanted:.0f}"], widths))
+        print(
+            lc.fmt_row(
+                [
+                    kind,
+                    f"{r['rss_before_kb'] / 1024:.1f}",
+                    f"{r['rss_after_kb'] / 1024:.1f}",
+                    f"{r['kb_per_conn']:.1f}",
+                    f"{r['first_handshake_s']:.2f}",
+                    "-"
+                    if r.get("first_hello_s") is None
+                    else f"{r['first_hello_s']:.2f}",
+                    f"{r['all_done_s']:.1f}",
+                    f"{r['frames'] / wanted:.0f}",
+                ],
+                widths,
+            )
+        )
     if "kb_per_conn" in bare and "kb_per_conn" in ours:
         ratio = ours["kb_per_conn"] / bare["kb_per_conn"]
-        print(f"  KB per connection ours/bare = {ratio:.2f}x (goal <= 1.5x: "
-              f"{'MET' if ratio <= 1.5 else 'NOT MET'})")
+        print(
+            f"  KB per connection ours/bare = {ratio:.2f}x (goal <= 1.5x: "
+            f"{'MET' if ratio <= 1.5 else 'NOT MET'})"
+        )
         t = ours.get("first_hello_s") or ours["first_handshake_s"]
-        print(f"  first 1,000 connects (subscribed) {t:.2f} s vs bare "
-              f"{bare['first_handshake_s']:.2f} s (goal < 2 s: {'MET' if t < 2 else 'NOT MET'})")
+        print(
+            f"  first 1,000 connects (subscribed) {t:.2f} s vs bare "
+            f"{bare['first_handshake_s']:.2f} s (goal < 2 s: {'MET' if t < 2 else 'NOT MET'})"
+        )
 
 
 if __name__ == "__main__":

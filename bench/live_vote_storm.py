@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import bisect
 import json
+import os
 import random
 import shutil
 import sys
@@ -35,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
 
-REDIS = "redis://127.0.0.1:6379/0"
-PG_NAME = "bench_live"
+# A database of its own (the cache takes the next number): others may share the Redis.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_live_bench")
 POOL = 24  # keep-alive HTTP connections per worker (votes in flight at most)
 
 
@@ -56,7 +58,9 @@ class Watchers:
         self.counting = False
         self.closed = 0
         loop = asyncio.get_running_loop()
-        self.tasks = [loop.create_task(self._read(k, ws)) for k, ws in enumerate(sockets)]
+        self.tasks = [
+            loop.create_task(self._read(k, ws)) for k, ws in enumerate(sockets)
+        ]
 
     async def _read(self, k, ws):
         values, times, latest = self.values[k], self.times[k], self.latest[k]
@@ -102,10 +106,15 @@ class Watchers:
                 pass
 
 
-async def run_case(servers, campaign, idea_ids, viewer_key, voters, viewers, rate, seconds):
+async def run_case(
+    servers, campaign, idea_ids, viewer_key, voters, viewers, rate, seconds
+):
     targets = [
-        (servers[i % len(servers)].ws + f"/ws/campaigns/{campaign.pk}/", viewer_key,
-         servers[i % len(servers)].url)
+        (
+            servers[i % len(servers)].ws + f"/ws/campaigns/{campaign.pk}/",
+            viewer_key,
+            servers[i % len(servers)].url,
+        )
         for i in range(viewers)
     ]
     sockets, connect_s = await lc.connect_many(targets, concurrency=64)
@@ -146,12 +155,18 @@ async def run_case(servers, campaign, idea_ids, viewer_key, voters, viewers, rat
             started = time.perf_counter()
             try:
                 status, data = await client.request(
-                    "POST", f"/campaigns/{campaign.slug}/idea/{idea}/vote/", body, headers)
+                    "POST",
+                    f"/campaigns/{campaign.slug}/idea/{idea}/vote/",
+                    body,
+                    headers,
+                )
                 done = time.perf_counter()
                 if status != 200:
                     errors.append(f"{status} {data[:120]!r}")
                 else:
-                    results.append((idea, json.loads(data)["support"], done, done - started))
+                    results.append(
+                        (idea, json.loads(data)["support"], done, done - started)
+                    )
             except Exception as error:  # noqa: BLE001
                 errors.append(repr(error))
                 client.close()
@@ -167,17 +182,17 @@ async def run_case(servers, campaign, idea_ids, viewer_key, voters, viewers, rat
             delay = start + n / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(
-                one_vote(n, voters[n][1], rng.choice(idea_ids))))
+            tasks.append(
+                asyncio.create_task(one_vote(n, voters[n][1], rng.choice(idea_ids)))
+            )
         await asyncio.gather(*tasks)
         storm_s = time.perf_counter() - start
         cpu1 = [lc.cpu_seconds(s.pid) for s in servers]
         sessions1 = pg_sessions()
-        out["pg_sessions"] = (
-            None if sessions0 is None else sessions1 - sessions0
-        )
+        out["pg_sessions"] = None if sessions0 is None else sessions1 - sessions0
         out["foreign_cpu"] = lc.foreign_cpu(
-            snap0, lc.cpu_snapshot(), storm_s, {s.pid for s in servers})
+            snap0, lc.cpu_snapshot(), storm_s, {s.pid for s in servers}
+        )
 
         # Final numbers: wait until every viewer agrees with the database (or 15 s).
         from asgiref.sync import sync_to_async
@@ -208,15 +223,24 @@ async def run_case(servers, campaign, idea_ids, viewer_key, voters, viewers, rat
             latencies.append(max(0.0, worst))
         wrong = sum(1 for w in watchers.latest if w != expected)
         out.update(
-            votes=len(results), errors=len(errors), first_errors=errors[:3],
-            achieved_rate=len(results) / storm_s, storm_s=storm_s,
-            latency=lc.summary_ms(latencies), never=never, before_response=before_response,
+            votes=len(results),
+            errors=len(errors),
+            first_errors=errors[:3],
+            achieved_rate=len(results) / storm_s,
+            storm_s=storm_s,
+            latency=lc.summary_ms(latencies),
+            never=never,
+            before_response=before_response,
             http=lc.summary_ms([r[3] for r in results]),
             frames_per_viewer=sum(watchers.frames) / len(sockets),
             tally_frames_per_viewer=sum(watchers.tally_frames) / len(sockets),
-            expected=expected, wrong_viewers=wrong, closed=watchers.closed,
-            tally_rows=await sync_to_async(tally_rows, thread_sensitive=False)(idea_ids),
-            cpu_share=[(b - a) / storm_s for a, b in zip(cpu0, cpu1)],
+            expected=expected,
+            wrong_viewers=wrong,
+            closed=watchers.closed,
+            tally_rows=await sync_to_async(tally_rows, thread_sensitive=False)(
+                idea_ids
+            ),
+            cpu_share=[(b - a) / storm_s for a, b in zip(cpu0, cpu1, strict=True)],
         )
         for pool in pools:
             while not pool.empty():
@@ -231,9 +255,18 @@ def pg_sessions() -> int | None:
     if not lc.os.environ.get("DATABASE_URL"):
         return None
     out = lc.subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
-         f"select sessions from pg_stat_database where datname = '{PG_NAME}'"],
-        capture_output=True, text=True)
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-Atc",
+            f"select sessions from pg_stat_database where datname = '{PG_NAME}'",
+        ],
+        capture_output=True,
+        text=True,
+    )
     try:
         return int(out.stdout.strip())
     except ValueError:
@@ -251,7 +284,9 @@ def vote_rows(idea_ids) -> dict:
     ct = ContentType.objects.get_for_model(Idea)
     rows = dict(
         Vote.objects.filter(target_type=ct, target_id__in=idea_ids, value=1)
-        .values_list("target_id").annotate(n=Count("pk")).values_list("target_id", "n")
+        .values_list("target_id")
+        .annotate(n=Count("pk"))
+        .values_list("target_id", "n")
     )
     connections.close_all()
     return {i: rows.get(i, 0) for i in idea_ids}
@@ -265,8 +300,11 @@ def tally_rows(idea_ids) -> dict:
     from voting.models import Tally
 
     ct = ContentType.objects.get_for_model(Idea)
-    rows = dict(Tally.objects.filter(target_type=ct, target_id__in=idea_ids)
-                .values_list("target_id", "support"))
+    rows = dict(
+        Tally.objects.filter(target_type=ct, target_id__in=idea_ids).values_list(
+            "target_id", "support"
+        )
+    )
     connections.close_all()
     return {i: rows.get(i, 0) for i in idea_ids}
 
@@ -274,16 +312,22 @@ def tally_rows(idea_ids) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="200 viewers, 15 s")
-    parser.add_argument("--redis", action="store_true",
-                        help="2 workers, PostgreSQL (fresh database), Redis layer")
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="2 workers, PostgreSQL (fresh database), Redis layer",
+    )
     parser.add_argument("--layers", default="core,pubsub", help="with --redis")
     parser.add_argument("--viewers", type=int)
     parser.add_argument("--rate", type=float, default=50.0, help="votes per second")
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--ideas", type=int, default=4)
     parser.add_argument("--no-wait", action="store_true")
-    parser.add_argument("--app", default="bench.live_app:application",
-                        help="our ASGI app (e.g. bench.live_app_fixes:application)")
+    parser.add_argument(
+        "--app",
+        default="bench.live_app:application",
+        help="our ASGI app (e.g. bench.live_app_fixes:application)",
+    )
     args = parser.parse_args()
     viewers = args.viewers or (200 if args.quick else 1000)
     seconds = args.seconds or (15 if args.quick else 60)
@@ -299,8 +343,11 @@ def main() -> None:
     else:
         database_url = None
         cases = [("embedded", 1, None)]
-    base_env = lc.configure(database_url=database_url,
-                            sqlite_path=str(Path(tmp) / "storm.sqlite3"), redis=None)
+    base_env = lc.configure(
+        database_url=database_url,
+        sqlite_path=str(Path(tmp) / "storm.sqlite3"),
+        redis=None,
+    )
     lc.setup_django()
     from django.conf import settings
 
@@ -311,7 +358,8 @@ def main() -> None:
         f"{args.ideas} ideas, database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[1]}, "
         f"client 1 process ({loop_name}), fd limit {fd_limit}, {lc.os.cpu_count()} CPUs, "
         f"load {lc.os.getloadavg()[0]:.1f}; hub tally interval {TALLY_INTERVAL * 1000:.0f} ms",
-        flush=True)
+        flush=True,
+    )
     results = {}
     try:
         for name, workers, layer in cases:
@@ -321,19 +369,41 @@ def main() -> None:
             lc.close_db()
             env = dict(base_env)
             if layer:
-                env.update(REDIS_URL=REDIS, REDIS_LAYER=layer,
-                           REDIS_PREFIX=f"livestorm{lc.os.getpid()}{layer}")
-            servers = [lc.Server(args.app, env, label=name)
-                       for _ in range(workers)]
+                env.update(
+                    REDIS_URL=REDIS,
+                    REDIS_LAYER=layer,
+                    REDIS_PREFIX=f"livestorm{lc.os.getpid()}{layer}",
+                )
+            servers = [lc.Server(args.app, env, label=name) for _ in range(workers)]
             try:
                 time.sleep(0.5)
-                r = asyncio.run(asyncio.wait_for(
-                    run_case(servers, campaign, idea_ids, viewer_key, voters, viewers,
-                             args.rate, seconds), timeout=seconds + 200))
-                problems = [line for s in servers for line in s.warnings()
-                            if "WARNING" in line or "ERROR" in line or "Traceback" in line]
+                r = asyncio.run(
+                    asyncio.wait_for(
+                        run_case(
+                            servers,
+                            campaign,
+                            idea_ids,
+                            viewer_key,
+                            voters,
+                            viewers,
+                            args.rate,
+                            seconds,
+                        ),
+                        timeout=seconds + 200,
+                    )
+                )
+                problems = [
+                    line
+                    for s in servers
+                    for line in s.warnings()
+                    if "WARNING" in line or "ERROR" in line or "Traceback" in line
+                ]
                 r["server_warnings"] = len(problems)
                 r["first_warning"] = problems[0][:200] if problems else ""
+                if problems:  # keep the whole logs to read (they go with the servers)
+                    kept = Path(tempfile.gettempdir()) / f"live-storm-{name}.log"
+                    kept.write_text("\n".join("\n".join(s.warnings()) for s in servers))
+                    r["first_warning"] += f" (all in {kept})"
             except TimeoutError:
                 r = {"error": "timed out"}
             finally:
@@ -356,47 +426,90 @@ def main() -> None:
                 f"frames/viewer {r['frames_per_viewer']:.0f} (tallies {r['tally_frames_per_viewer']:.0f}); "
                 f"server CPU {'+'.join(f'{c:.0%}' for c in r['cpu_share'])}, "
                 f"foreign CPU {r['foreign_cpu']:.2f}; "
-                + (f"PostgreSQL connections opened {r['pg_sessions']} "
-                   f"({r['pg_sessions'] / max(1, r['votes']):.1f} per vote); "
-                   if r.get("pg_sessions") is not None else "")
+                + (
+                    f"PostgreSQL connections opened {r['pg_sessions']} "
+                    f"({r['pg_sessions'] / max(1, r['votes']):.1f} per vote); "
+                    if r.get("pg_sessions") is not None
+                    else ""
+                )
                 + f"final {'PASS' if final_ok else 'FAIL'}",
-                flush=True)
+                flush=True,
+            )
             if r["errors"]:
                 print(f"      errors: {r['first_errors']}")
             if r["server_warnings"]:
-                print(f"      {r['server_warnings']} server log lines, first: {r['first_warning']}")
+                print(
+                    f"      {r['server_warnings']} server log lines, first: {r['first_warning']}"
+                )
             if not final_ok:
-                print(f"      vote rows {r['expected']}, tally rows {r['tally_rows']}, "
-                      f"{r['wrong_viewers']} viewers disagree")
+                print(
+                    f"      vote rows {r['expected']}, tally rows {r['tally_rows']}, "
+                    f"{r['wrong_viewers']} viewers disagree"
+                )
     finally:
         lc.close_db()
         shutil.rmtree(tmp, ignore_errors=True)
         if args.redis:
             lc.drop_pg_database(PG_NAME)
 
-    print(f"\nVote -> every viewer has a tally >= that vote's count ({viewers} viewers):")
+    print(
+        f"\nVote -> every viewer has a tally >= that vote's count ({viewers} viewers):"
+    )
     widths = [13, 7, 8, 8, 8, 8, 9, 10, 10, 11, 6]
-    print(lc.fmt_row(["case", "votes", "p50 ms", "p95 ms", "p99 ms", "max ms", "vs floor",
-                      "HTTP p95", "frames/v", "tallies/v", "final"], widths))
+    print(
+        lc.fmt_row(
+            [
+                "case",
+                "votes",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "max ms",
+                "vs floor",
+                "HTTP p95",
+                "frames/v",
+                "tallies/v",
+                "final",
+            ],
+            widths,
+        )
+    )
     floor_ms = TALLY_INTERVAL * 1000
     for name, r in results.items():
         if "latency" not in r:
             continue
         lat = r["latency"]
-        print(lc.fmt_row([name, r["votes"], f"{lat['p50']:.0f}", f"{lat['p95']:.0f}",
-                          f"{lat['p99']:.0f}", f"{lat['max']:.0f}",
-                          f"{lat['p95'] / floor_ms:.1f}x", f"{r['http']['p95']:.0f}",
-                          f"{r['frames_per_viewer']:.0f}", f"{r['tally_frames_per_viewer']:.0f}",
-                          "PASS" if r["final_ok"] else "FAIL"], widths))
-    print(f"  floor = hub tally interval {floor_ms:.0f} ms (a vote waits up to one interval "
-          "before its numbers are read and sent)")
+        print(
+            lc.fmt_row(
+                [
+                    name,
+                    r["votes"],
+                    f"{lat['p50']:.0f}",
+                    f"{lat['p95']:.0f}",
+                    f"{lat['p99']:.0f}",
+                    f"{lat['max']:.0f}",
+                    f"{lat['p95'] / floor_ms:.1f}x",
+                    f"{r['http']['p95']:.0f}",
+                    f"{r['frames_per_viewer']:.0f}",
+                    f"{r['tally_frames_per_viewer']:.0f}",
+                    "PASS" if r["final_ok"] else "FAIL",
+                ],
+                widths,
+            )
+        )
+    print(
+        f"  floor = hub tally interval {floor_ms:.0f} ms (a vote waits up to one interval "
+        "before its numbers are read and sent)"
+    )
     for name, r in results.items():
         if "latency" in r:
             p95 = r["latency"]["p95"]
-            print(f"  {name}: p95 {p95:.0f} ms (goal < 1000 ms: {'MET' if p95 < 1000 else 'NOT MET'}); "
-                  f"{r['tally_frames_per_viewer']:.0f} tally frames per viewer for {r['votes']} votes "
-                  f"({r['votes'] / max(1, r['tally_frames_per_viewer']):.0f} votes per frame); "
-                  f"final tallies {'PASS' if r['final_ok'] else 'FAIL'}")
+            print(
+                f"  {name}: p95 {p95:.0f} ms (goal < 1000 ms: {'MET' if p95 < 1000 else 'NOT MET'}); "
+                f"{r['tally_frames_per_viewer']:.0f} tally frames per viewer for {r['votes']} votes "
+                f"({r['votes'] / max(1, r['tally_frames_per_viewer']):.0f} votes per frame); "
+                f"final tallies {'PASS' if r['final_ok'] else 'FAIL'}"
+            )
     if any(not r.get("final_ok") for r in results.values()):
         sys.exit(1)
 

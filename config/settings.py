@@ -122,6 +122,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": envstr("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Keep the connection: opening one (Django's SQL functions, the PRAGMAs) was
+            # over half of a websocket connect's cost (bench/LIVE.md); a local file has
+            # no server-side connection to tie up, so persistence costs nothing there.
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             # WAL and a busy timeout let concurrent voters queue instead of failing
             # with "database is locked"; IMMEDIATE takes the write lock up front.
             "OPTIONS": {
@@ -138,8 +143,9 @@ else:
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
-    # "core" (lists + BLPOP) or "pubsub" (Redis PUBLISH/SUBSCRIBE); see bench/LIVE.md.
-    REDIS_LAYER = envstr("REDIS_LAYER", "core")
+    # "pubsub" (Redis PUBLISH/SUBSCRIBE) or "core" (sorted sets + BZPOPMIN). pubsub is
+    # one round trip per group_send and was 4x faster under votes (bench/LIVE.md).
+    REDIS_LAYER = envstr("REDIS_LAYER", "pubsub")
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": (
@@ -326,6 +332,11 @@ MODERATION_TARGET_HOURS = envint("MODERATION_TARGET_HOURS", 24)
 # Break-glass identity reveal for anonymous posts: off unless the organisation says so.
 REVEAL_ENABLED = envbool("REVEAL_ENABLED", False)
 IDEAS_PER_PAGE = envint("IDEAS_PER_PAGE", 20)
+# Cached idea lists of the campaign page (conversations/idea_cards.py) are dropped on
+# every change through the shared cache; this bounds anything else (a renamed author).
+# Without Redis each process has its own cache, so with several page processes a vote
+# made through one shows in the others' cached lists within this time.
+IDEA_CARDS_CACHE_SECONDS = envint("IDEA_CARDS_CACHE_SECONDS", 60 if REDIS_URL else 10)
 
 # One console stream, timestamps in UTC. Security events (sign-ins, refusals, rate
 # limits, reveals) go to the "security" logger; every line passes a filter that blanks

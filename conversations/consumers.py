@@ -9,11 +9,15 @@ import asyncio
 import json
 import logging
 import time
+from collections import deque
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.functional import LazyObject, empty
 
 from conversations import events, queries, rules
 from conversations.hub import get_hub
@@ -41,11 +45,15 @@ class CampaignConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
+        # Frames waiting for this socket, written by a task that exists only while
+        # there is a backlog: an idle socket holds no task and no asyncio.Queue.
+        self.backlog: deque[str] = deque()
         self.writer: asyncio.Task | None = None
         self.closing = False
+        self.viewers_known: int | None = None  # the count this viewer was last told
         user = self.scope.get("user")
         campaign_id = self.scope["url_route"]["kwargs"]["campaign_id"]
-        allowed, is_moderator = await _authorise(user, campaign_id)
+        allowed, is_moderator, seq = await _authorise(user, campaign_id)
         if not allowed:
             logger.info(
                 "Websocket refused: user %s, campaign %s",
@@ -59,20 +67,17 @@ class CampaignConsumer(AsyncWebsocketConsumer):
             return
         self.campaign_id = campaign_id
         self.language = language_of(self.scope)
-        self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=SEND_QUEUE)
+        _release_user(self.scope)
         self.recent: list[float] = []
         self.hub = await get_hub()
         self.groups_joined = [events.campaign_group(campaign_id)]
         if is_moderator:
             self.groups_joined.append(events.moderators_group(campaign_id))
         await self.accept()
-        self.writer = asyncio.get_running_loop().create_task(self._write_forever())
         await self.hub.subscribe(self, self.groups_joined, campaign_id)
-        seq = await _last_seq(campaign_id)
+        self.viewers_known = self.hub.viewers(campaign_id)
         self.enqueue(
-            json.dumps(
-                {"type": "hello", "seq": seq, "viewers": self.hub.viewers(campaign_id)}
-            )
+            json.dumps({"type": "hello", "seq": seq, "viewers": self.viewers_known})
         )
 
     async def disconnect(self, code: int) -> None:
@@ -83,6 +88,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         if self.groups_joined:
             groups, self.groups_joined = self.groups_joined, []
             await self.hub.unsubscribe(self, groups, self.campaign_id)
+        self.backlog.clear()
         if self.writer is not None:
             self.writer.cancel()
             self.writer = None
@@ -91,13 +97,15 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         """Called by the hub for every frame; never blocks the hub."""
         if self.closing:
             return
-        try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if len(self.backlog) >= SEND_QUEUE:
             logger.warning(
                 "Websocket too slow, disconnecting: campaign %s", self.campaign_id
             )
             self._close_soon(CLOSE_TOO_SLOW)
+            return
+        self.backlog.append(frame)
+        if self.writer is None:
+            self.writer = asyncio.get_running_loop().create_task(self._write_backlog())
 
     def _close_soon(self, code: int) -> None:
         """Close once, from synchronous code: stop taking frames, leave the hub, close."""
@@ -111,10 +119,13 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         await self._leave_hub()
         await self.close(code=code)
 
-    async def _write_forever(self) -> None:
-        while True:
-            frame = await self.queue.get()
-            await self.send(text_data=frame)
+    async def _write_backlog(self) -> None:
+        try:
+            while self.backlog:
+                await self.send(text_data=self.backlog.popleft())
+        finally:
+            if self.writer is asyncio.current_task():
+                self.writer = None
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None
@@ -192,6 +203,20 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         )
 
 
+def _release_user(scope: dict) -> None:
+    """Let go of the user object once it has been used.
+
+    An open socket keeps its scope, and the copies the middlewares made of it, for as
+    long as it is open; the consumer never reads the user after ``connect``, so
+    holding it costs memory on every idle socket for nothing. Reading it afterwards
+    fails loudly (the proxy is emptied, not replaced). The session stays: Channels'
+    session middleware looks at it on every frame sent.
+    """
+    proxy = scope.get("user")
+    if isinstance(proxy, LazyObject):
+        proxy._wrapped = empty
+
+
 def language_of(scope: dict) -> str:
     """The interface language of the page that opened the socket, chosen the way
     LocaleMiddleware chose it for that page: language cookie, then Accept-Language."""
@@ -231,26 +256,42 @@ def _valid_targets(targets) -> bool:
 
 
 @database_sync_to_async
-def _authorise(user, campaign_id: int) -> tuple[bool, bool]:
+def _authorise(user, campaign_id: int) -> tuple[bool, bool, int]:
+    """(may view, moderates, the campaign's last event number) in one thread hop:
+    the campaign row read to decide also holds the number the greeting carries."""
     if user is None or not user.is_authenticated:
-        return False, False
+        return False, False, 0
     campaign = (
         Campaign.objects.filter(pk=campaign_id)
         .prefetch_related("audience_teams")
         .first()
     )
-    if campaign is None or not rules.can_view(user, campaign, timezone.now()):
-        return False, False
-    return True, rules.can_moderate(user, campaign)
+    _load_permissions(user)
+    try:
+        if campaign is None or not rules.can_view(user, campaign, timezone.now()):
+            return False, False, 0
+        return True, rules.can_moderate(user, campaign), campaign.last_event_seq
+    finally:
+        # The socket keeps its scope (and so this user) while it is open, and never
+        # asks about permissions again: do not keep every permission name per socket.
+        person = getattr(user, "_wrapped", user)  # the scope holds a lazy proxy
+        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            vars(person).pop(cache, None)
 
 
-@database_sync_to_async
-def _last_seq(campaign_id: int) -> int:
-    return (
-        Campaign.objects.filter(pk=campaign_id)
-        .values_list("last_event_seq", flat=True)
-        .get()
+def _load_permissions(user) -> None:
+    """What ModelBackend.get_all_permissions would cache on the user (its own and its
+    groups' permissions), in one query instead of two: a connect storm after a deploy
+    runs every socket's checks on Channels' one database thread."""
+    person = getattr(user, "_wrapped", user)
+    if not person.is_active or person.is_superuser:
+        return  # has_perm answers these without the cache
+    rows = (
+        Permission.objects.filter(Q(user=person) | Q(group__user=person))
+        .values_list("content_type__app_label", "codename")
+        .distinct()
     )
+    person._perm_cache = {f"{app}.{codename}" for app, codename in rows}
 
 
 _tallies = database_sync_to_async(queries.visible_tallies)

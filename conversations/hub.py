@@ -38,7 +38,10 @@ from conversations.models import Campaign
 logger = logging.getLogger(__name__)
 
 TALLY_INTERVAL = 0.25  # seconds between tally frames per campaign, per process
-PRESENCE_INTERVAL = 0.5  # coalesce viewer-count announcements
+# Joins and leaves only mark the count changed: local sockets get the new count and other
+# processes hear it at most once per interval, so N viewers joining at once cost O(N)
+# frames, not N*(N-1)/2 (a new viewer already gets the count in its greeting).
+PRESENCE_INTERVAL = 0.4
 PRESENCE_HEARTBEAT = 20.0  # re-announce so counts survive a lost message
 PRESENCE_STALE = 60.0  # forget a process that stopped announcing (crashed)
 INTERNAL_TYPES = {"tally.dirty", "presence"}
@@ -175,7 +178,6 @@ class Hub:
 
     # -- viewers across processes ----------------------------------------------
     def _schedule_presence(self, campaign_id: int) -> None:
-        self._push_viewers(campaign_id)
         if campaign_id not in self.presence_scheduled:
             self.presence_scheduled.add(campaign_id)
             self._spawn(self._announce_later(campaign_id))
@@ -183,13 +185,12 @@ class Hub:
     async def _announce_later(self, campaign_id: int) -> None:
         await asyncio.sleep(PRESENCE_INTERVAL)
         self.presence_scheduled.discard(campaign_id)
+        self._push_viewers(campaign_id)
         await self._announce(campaign_id)
 
     async def _announce(self, campaign_id: int) -> None:
         count = self.local_viewers(campaign_id)
-        await database_sync_to_async(broadcast, thread_sensitive=False)(
-            campaign_id, {"type": "presence", "hub": self.id, "count": count}
-        )
+        broadcast(campaign_id, {"type": "presence", "hub": self.id, "count": count})
         if count == 0:
             # Last local viewer gone: stop receiving this campaign's messages. Check each
             # group again before leaving it: a socket may have joined during an await.
@@ -200,11 +201,16 @@ class Hub:
                 await self.layer.group_discard(group, self.channel)
 
     def _push_viewers(self, campaign_id: int) -> None:
+        """Tell each local socket the count, unless it already has that number (a new
+        viewer was told in its greeting)."""
         total = self.viewers(campaign_id)
-        if self.viewers_sent.get(campaign_id) != total:
-            self.viewers_sent[campaign_id] = total
-            frame = json.dumps({"type": "viewers", "count": total})
-            self._send_local(campaign_group(campaign_id), frame)
+        self.viewers_sent[campaign_id] = total
+        frame = None
+        for consumer in list(self.sockets.get(campaign_group(campaign_id), ())):
+            if consumer.viewers_known != total:
+                consumer.viewers_known = total
+                frame = frame or json.dumps({"type": "viewers", "count": total})
+                consumer.enqueue(frame)
 
     async def _heartbeat_forever(self) -> None:
         while True:

@@ -42,21 +42,31 @@ def _seen_by(viewer) -> Q:
     return visible
 
 
+def lists_everything(viewer) -> bool:
+    """Whether the viewer's idea lists include held and hidden ideas (moderators)."""
+    return viewer.is_authenticated and (
+        viewer.is_moderator or viewer.is_engagement_manager
+    )
+
+
 def _listed_for(viewer) -> Q:
     """What a campaign's idea list shows: visible ideas (through the index on campaign,
     visibility and date), or everything for moderators. A person's own ideas waiting
     for a moderator are listed separately (:func:`own_waiting_ideas`)."""
-    if viewer.is_authenticated and (
-        viewer.is_moderator or viewer.is_engagement_manager
-    ):
+    if lists_everything(viewer):
         return Q()
     return Q(visibility=Visibility.VISIBLE)
 
 
-def _campaign_list(campaign: Campaign, viewer, theme_id: int | None) -> QuerySet:
+def _campaign_list(
+    campaign: Campaign, viewer, theme_id: int | None, team_id: int | None = None
+) -> QuerySet:
     ideas = Idea.objects.filter(
         _listed_for(viewer), campaign=campaign, merged_into__isnull=True
     )
+    if team_id:
+        # A team's own view: only ideas its members signed with their name.
+        ideas = ideas.filter(is_anonymous=False, author__memberships__team_id=team_id)
     return ideas.filter(theme_id=theme_id) if theme_id else ideas
 
 
@@ -67,9 +77,12 @@ def campaign_ideas(
     theme_id: int | None = None,
     sort: str = DEFAULT_SORT,
     seed: int = 1,
+    team_id: int | None = None,
 ) -> QuerySet:
     ideas = _with_tallies(
-        _campaign_list(campaign, viewer, theme_id).select_related("theme", "author")
+        _campaign_list(campaign, viewer, theme_id, team_id).select_related(
+            "theme", "author"
+        )
     )
     if sort == "supported":
         return ideas.order_by("-support", "dont_support", "-created_at", "-id")
@@ -87,10 +100,14 @@ def campaign_ideas(
 
 
 def campaign_idea_count(
-    campaign: Campaign, viewer, *, theme_id: int | None = None
+    campaign: Campaign,
+    viewer,
+    *,
+    theme_id: int | None = None,
+    team_id: int | None = None,
 ) -> int:
     """The list's length without the tally join or ordering (an index-only count)."""
-    return _campaign_list(campaign, viewer, theme_id).count()
+    return _campaign_list(campaign, viewer, theme_id, team_id).count()
 
 
 def own_waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from conversations import idea_cards
 from conversations.models import Campaign, Comment, Idea, Participation, Visibility
 from voting.models import Tally
 
@@ -32,6 +33,7 @@ def _key(campaign_id: int) -> str:
 
 def forget(campaign: Campaign) -> None:
     cache.delete(_key(campaign.pk))
+    idea_cards.campaign_changed(campaign.pk)  # the cached idea lists show counts too
 
 
 def _votes_on(model, **filters) -> int:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Team
-from conversations import moderation, own_posts, queries, rules, services, stats
+from conversations import (
+    idea_cards,
+    moderation,
+    own_posts,
+    queries,
+    rules,
+    services,
+    stats,
+)
 from conversations.access import (
     campaign_for_manager,
     campaign_for_viewer,
@@ -89,43 +96,32 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sort = request.GET.get("sort", queries.DEFAULT_SORT)
     if sort not in queries.SORTS:
         sort = queries.DEFAULT_SORT
-    themes = list(campaign.themes.all())
+    themes = idea_cards.campaign_themes(campaign)
     theme_id = _int_or_none(request.GET.get("theme"))
     if theme_id not in {t.pk for t in themes}:
         theme_id = None
-    ideas = queries.campaign_ideas(
-        campaign,
-        request.user,
-        theme_id=theme_id,
-        sort=sort,
-        seed=_random_seed(request) if sort == "random" else 1,
-    )
+    can_take_part = rules.can_take_part(request.user, campaign, now)
     team_choices = [] if campaign.is_board else _team_view_choices(campaign)
     team = next(
         (t for t in team_choices if t.pk == _int_or_none(request.GET.get("team"))),
         None,
     )
-    paginator = Paginator(ideas, settings.IDEAS_PER_PAGE)
-    if team is not None:
-        # A team's own view: only ideas its members signed with their name.
-        ideas = ideas.filter(is_anonymous=False, author__memberships__team=team)
-        paginator = Paginator(ideas, settings.IDEAS_PER_PAGE)
-    else:
-        # Count with a cheap index-only query, not the list query with its tally join.
-        paginator.count = queries.campaign_idea_count(
-            campaign, request.user, theme_id=theme_id
-        )
-    page = paginator.get_page(request.GET.get("page"))
-    my_votes = votes_by_voter(request.user, Idea, [idea.pk for idea in page])
-    for idea in page:
-        idea.my_vote = my_votes.get(idea.pk, 0)
+    listing = idea_cards.campaign_listing(
+        request,
+        campaign,
+        theme_id=theme_id,
+        sort=sort,
+        seed=_random_seed(request) if sort == "random" else 1,
+        can_take_part=can_take_part,
+        team_id=team.pk if team else None,
+    )
     return render(
         request,
         "conversations/campaign_detail.html",
         {
             "campaign": campaign,
             "status": campaign.status(now),
-            "can_take_part": rules.can_take_part(request.user, campaign, now),
+            "can_take_part": can_take_part,
             "can_manage": rules.can_manage(request.user, campaign),
             "can_moderate": rules.can_moderate(request.user, campaign),
             "can_pin": campaign.is_board and rules.can_pin_note(request.user, campaign),
@@ -135,8 +131,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "theme_id": theme_id,
             "sort": sort,
             "sorts": queries.SORTS,
-            "page": page,
-            "waiting_ideas": queries.own_waiting_ideas(campaign, request.user),
+            "page": listing.page,
+            "cards": listing.cards,
+            "idea_count": listing.count,
+            "waiting_ideas": idea_cards.waiting_ideas(campaign, request.user),
             "counts": stats.counts(campaign),
             "now": now,
             "following": services.is_following(request.user, campaign),

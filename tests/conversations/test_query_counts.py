@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 # +2 for teams and boards: is the viewer one of its named moderators, and which
 # teams are large enough to offer a "team view"; +1: whether the viewer follows it.
 CAMPAIGN_PAGE_MAX = 19
+CAMPAIGN_PAGE_CACHED_MAX = 13  # session, user, campaign, roles, teams, own votes...
 IDEA_PAGE_MAX = 16
 HOME_PAGE_MAX = 12
 
@@ -100,6 +101,55 @@ def test_campaign_page_runs_a_fixed_number_of_queries(
 
     assert few == many == page_two
     assert many <= CAMPAIGN_PAGE_MAX
+
+
+def cached_queries_for(client, url: str) -> int:
+    """Queries of a load whose idea cards are already cached (the common case)."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("sort", ["newest", "supported", "discussed"])
+def test_campaign_page_from_its_card_cache_runs_fewer_queries_and_a_fixed_number(
+    client, make_staff, make_campaign, make_idea, make_comment, sort
+):
+    viewer = make_staff()
+    client.force_login(viewer)
+    small, _ = busy_campaign(
+        make_campaign, make_idea, make_comment, make_staff, ideas=5, viewer=viewer
+    )
+    large, _ = busy_campaign(
+        make_campaign, make_idea, make_comment, make_staff, ideas=60, viewer=viewer
+    )
+
+    def url(campaign):
+        return reverse("conversations:campaign", args=[campaign.slug]) + f"?sort={sort}"
+
+    cached_few = cached_queries_for(client, url(small))
+    cached_many = cached_queries_for(client, url(large))
+    uncached = queries_for(client, url(large))
+
+    assert cached_few == cached_many
+    # No count, list or campaign-figure queries: all come from the cache.
+    assert cached_many <= CAMPAIGN_PAGE_CACHED_MAX < uncached
+
+
+def test_campaign_page_re_renders_the_viewers_own_ideas_in_one_query(
+    client, make_staff, make_campaign, make_idea
+):
+    viewer = make_staff()
+    client.force_login(viewer)
+    few_own, many_own = make_campaign("open"), make_campaign("open")
+    for n in range(10):
+        make_idea(few_own, author=viewer if n < 1 else None)
+        make_idea(many_own, author=viewer)
+
+    assert cached_queries_for(client, few_own.get_absolute_url()) == (
+        cached_queries_for(client, many_own.get_absolute_url())
+    )
 
 
 def test_campaign_page_for_a_team_campaign_runs_a_fixed_number_of_queries(

@@ -69,6 +69,7 @@ def test_posting_commenting_and_voting_succeed_while_the_channel_layer_is_down(
             services.vote(voter, idea, 1)
             services.vote(author, comment, -1)
 
+    events.wait_for_broadcasts()
     # Every broadcast was attempted, and the idea author's bell (told of the comment).
     assert len(callbacks) == 5
     assert Idea.objects.filter(pk=idea.pk, title="Works without Redis").exists()
@@ -102,7 +103,9 @@ def test_broadcast_reports_failure_and_recovery_once_each(
 
     with caplog.at_level(logging.INFO, logger="conversations.events"):
         delivered_while_down = [
-            events.broadcast(1, {"type": "tally.dirty", "targets": [["idea", 1]]})
+            events.broadcast(
+                1, {"type": "tally.dirty", "targets": [["idea", 1]]}
+            ).result(timeout=5)
             for _ in range(3)
         ]
         settings.CHANNEL_LAYERS = {
@@ -110,7 +113,9 @@ def test_broadcast_reports_failure_and_recovery_once_each(
         }
         channel_layers.backends.clear()
         delivered_after = [
-            events.broadcast(1, {"type": "tally.dirty", "targets": [["idea", 1]]})
+            events.broadcast(
+                1, {"type": "tally.dirty", "targets": [["idea", 1]]}
+            ).result(timeout=5)
             for _ in range(2)
         ]
     channel_layers.backends.clear()

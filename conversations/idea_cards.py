@@ -1,0 +1,299 @@
+"""The campaign page's idea cards: rendered once for nobody in particular, cached,
+and finished for each viewer.
+
+Rendering 50 cards was most of the campaign page's time. A card is the same for every
+viewer of a list but for three things, which are never cached and are put in per
+request:
+
+- the viewer's CSRF token and the page's own address, in the vote forms' hidden
+  fields (cached as markers that user text can never contain: titles are escaped and
+  bodies sanitised, which drops HTML comments);
+- which vote button the viewer has pressed (their own votes, read for the page's ideas);
+- the viewer's own ideas, which say "You" and have no "Report" link: those cards are
+  rendered afresh for the viewer.
+
+A cached list is keyed by everything a neutral card depends on: the campaign's last
+event number (bumped in the same transaction as every numbered event: a post, a hide
+or restore, an edit, a status change, a merge, a deletion), the campaign's version
+(dropped by :func:`campaign_changed`, which ``stats.forget`` calls for every change,
+votes included), the interface language, whether the list is the moderators' one
+(held and hidden ideas too), sort, theme, page, page size and whether the viewer can
+take part. Lists also expire after ``IDEA_CARDS_CACHE_SECONDS``, which bounds what no
+key can see (an author renaming themselves on their profile).
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from conversations import queries
+from conversations.events import NeutralViewer
+from conversations.models import Campaign, Idea, Theme, Visibility
+from voting.services import votes_by_voter
+
+CARD_TEMPLATE = "conversations/includes/idea_card.html"
+# HTML comments: escaped titles and sanitised bodies can never contain one.
+CSRF_MARK = mark_safe("<!--sv:csrf-->")
+NEXT_MARK = mark_safe("<!--sv:next-->")
+# How vote_buttons.html marks a pressed button, and an unpressed one.
+_UNPRESSED = {
+    1: 'value="support" aria-pressed="false"',
+    -1: 'value="dont_support" aria-pressed="false"',
+}
+_PRESSED = 'value="clear" aria-pressed="true"'
+
+
+class _CardRequest:
+    """The request neutral cards are rendered with: nobody, at a marked address."""
+
+    user = NeutralViewer()
+
+    def get_full_path(self) -> str:
+        return NEXT_MARK
+
+
+@dataclass
+class Listing:
+    page: Page
+    cards: SafeString
+    count: int
+
+
+def _version_key(campaign_id: int) -> str:
+    return f"campaign-version:{campaign_id}"
+
+
+def campaign_changed(campaign_id: int) -> None:
+    """Drop every cached list of the campaign (they are keyed by this version)."""
+    cache.delete(_version_key(campaign_id))
+
+
+def _version(campaign_id: int) -> str:
+    key = _version_key(campaign_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key) or "none"
+    return version
+
+
+def _campaign_state(campaign: Campaign) -> str:
+    """What every cached list of the campaign is keyed by: it changes with each change."""
+    state = getattr(campaign, "_cards_state", None)
+    if state is None:
+        state = f"{campaign.pk}:{campaign.last_event_seq}:{_version(campaign.pk)}"
+        campaign._cards_state = state  # once per request: the row was read for it
+    return state
+
+
+class _LazyIdeas:
+    """The list query, built only when the cards are made or the viewer's own cards
+    are re-rendered (building a queryset is itself a good part of a millisecond)."""
+
+    def __init__(self, campaign: Campaign, viewer, **options) -> None:
+        self.campaign, self.viewer, self.options = campaign, viewer, options
+        self._queryset = None
+
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = queries.campaign_ideas(
+                self.campaign, self.viewer, **self.options
+            )
+        return self._queryset
+
+    def __getitem__(self, index: slice) -> "_LazySlice":
+        return _LazySlice(self, index)
+
+    def count(self) -> int:  # Paginator never asks: the count is set beforehand
+        raise NotImplementedError
+
+
+class _LazySlice:
+    """A page's slice of :class:`_LazyIdeas`, queried when first read."""
+
+    def __init__(self, ideas: _LazyIdeas, index: slice) -> None:
+        self.ideas, self.index = ideas, index
+        self._rows: list[Idea] | None = None
+
+    def _read(self) -> list[Idea]:
+        if self._rows is None:
+            self._rows = list(self.ideas.queryset()[self.index])
+        return self._rows
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+
+def campaign_themes(campaign: Campaign) -> list[Theme]:
+    """The campaign's themes, cached with its lists (renaming or adding one goes
+    through ``services.update_campaign``, which changes the campaign's version)."""
+    key = f"themes:{_campaign_state(campaign)}"
+    themes = cache.get(key)
+    if themes is None:
+        themes = list(campaign.themes.all())
+        cache.set(key, themes, settings.IDEA_CARDS_CACHE_SECONDS)
+    return themes
+
+
+def waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:
+    """The viewer's own ideas waiting for a moderator, queried only if the viewer is
+    among the campaign's authors with one (a set cached with the cards: posting a
+    held idea, approving, hiding and deleting all change the campaign's version)."""
+    if queries.lists_everything(viewer) or not viewer.is_authenticated:
+        return []
+    key = f"held-authors:{_campaign_state(campaign)}"
+    authors = cache.get(key)
+    if authors is None:
+        authors = set(
+            Idea.objects.filter(campaign=campaign, visibility=Visibility.HELD)
+            .values_list("author_id", flat=True)
+            .distinct()
+        )
+        cache.set(key, authors, settings.IDEA_CARDS_CACHE_SECONDS)
+    if viewer.pk not in authors:
+        return []
+    return queries.own_waiting_ideas(campaign, viewer)
+
+
+def _page_number(raw) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _render_neutral(ideas, campaign: Campaign, can_take_part: bool) -> list[list]:
+    template = get_template(CARD_TEMPLATE)
+    request = _CardRequest()
+    cards = []
+    for idea in ideas:
+        idea.my_vote = 0
+        html = template.render(
+            {
+                "idea": idea,
+                "campaign": campaign,
+                "can_take_part": can_take_part,
+                "request": request,
+                "csrf_token": CSRF_MARK,
+            }
+        )
+        cards.append([idea.pk, idea.author_id, html])
+    return cards
+
+
+def _pressed(html: str, my_vote: int) -> str:
+    """The card with the viewer's vote button pressed (the last match: the buttons
+    come after any user text in a card)."""
+    before, found, after = html.rpartition(_UNPRESSED[my_vote])
+    return before + _PRESSED + after if found else html
+
+
+def campaign_listing(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    theme_id: int | None,
+    sort: str,
+    seed: int,
+    can_take_part: bool,
+    team_id: int | None = None,
+) -> Listing:
+    """One page of the campaign's ideas as finished cards for ``request.user``."""
+    viewer = request.user
+    ideas = _LazyIdeas(
+        campaign, viewer, theme_id=theme_id, sort=sort, seed=seed, team_id=team_id
+    )
+    per_page = settings.IDEAS_PER_PAGE
+    number = _page_number(request.GET.get("page"))
+    key = None
+    entry = None
+    # A shuffle is one person's: nothing to share. A team's view depends on who is in
+    # the team, which no campaign change records: it is read afresh.
+    if sort != "random" and team_id is None:
+        key = ":".join(
+            str(part)
+            for part in (
+                "idea-cards",
+                _campaign_state(campaign),
+                get_language(),
+                "all" if queries.lists_everything(viewer) else "visible",
+                sort,
+                theme_id or 0,
+                number,
+                per_page,
+                int(can_take_part),
+            )
+        )
+        entry = cache.get(key)
+    paginator = Paginator(ideas, per_page)  # only sliced when the cards are made
+    if entry is None:
+        # Count with a cheap index-only query, not the list query with its tally join.
+        paginator.count = queries.campaign_idea_count(
+            campaign, viewer, theme_id=theme_id, team_id=team_id
+        )
+        page = paginator.get_page(number)
+        entry = {
+            "count": paginator.count,
+            "cards": _render_neutral(list(page), campaign, can_take_part),
+        }
+        if key is not None:
+            cache.set(key, entry, settings.IDEA_CARDS_CACHE_SECONDS)
+    else:
+        paginator.count = entry["count"]
+        page = paginator.get_page(number)  # never evaluated: the cards are cached
+    return Listing(
+        page=page,
+        cards=_finish(request, campaign, entry["cards"], ideas, can_take_part),
+        count=entry["count"],
+    )
+
+
+def _finish(
+    request: HttpRequest, campaign: Campaign, cards, ideas, can_take_part: bool
+) -> SafeString:
+    """The viewer's own cards rendered for them, their votes pressed, their token and
+    this page's address in the forms."""
+    viewer = request.user
+    ids = [pk for pk, _author, _html in cards]
+    my_votes = votes_by_voter(viewer, Idea, ids) if can_take_part else {}
+    own_ids = [pk for pk, author_id, _html in cards if author_id == viewer.pk]
+    own = {}
+    if own_ids:
+        # A plain context, not a RequestContext: no context processor runs per card.
+        template = get_template(CARD_TEMPLATE)
+        for idea in ideas.queryset().filter(pk__in=own_ids):
+            idea.my_vote = my_votes.get(idea.pk, 0)
+            own[idea.pk] = template.render(
+                {
+                    "idea": idea,
+                    "campaign": campaign,
+                    "can_take_part": can_take_part,
+                    "request": request,
+                    "csrf_token": get_token(request),
+                }
+            )
+    parts = []
+    for pk, _author, html in cards:
+        if pk in own:
+            parts.append(own[pk])
+            continue
+        my_vote = my_votes.get(pk, 0)
+        parts.append(_pressed(html, my_vote) if my_vote else html)
+    text = "".join(parts)
+    if can_take_part:
+        text = text.replace(CSRF_MARK, get_token(request)).replace(
+            NEXT_MARK, escape(request.get_full_path())
+        )
+    return mark_safe(text)  # noqa: S308 - rendered by the card template
