@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     # set_language: POST a language code; the choice is kept in the language cookie.
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("reports.urls")),
     path("", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]

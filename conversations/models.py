@@ -214,6 +214,10 @@ class Idea(Post):
     # "most discussed" can sort 10,000 ideas without counting comments each time.
     comment_count = models.PositiveIntegerField(default=0)
     comments_locked = models.BooleanField(default=False)
+    # "What happened": written by the action report (reports app) through
+    # services.record_outcome, so the idea page shows it without asking reports.
+    outcome_note = models.CharField(max_length=300, blank=True)
+    outcome_url = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

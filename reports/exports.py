@@ -1,0 +1,172 @@
+"""Exports for analysts: contributions as CSV or JSON, and the figures as CSV.
+
+Contributions stream: rows come from ``values()`` through ``.iterator(chunk_size=...)``
+(tuples, not model instances) and are written as they are read, so a campaign of any
+size is exported in flat memory. Anonymous authors are never named; hidden and held
+posts are left out unless a moderator asks for them.
+"""
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from conversations.models import Campaign, Idea, Visibility
+from reports.figures import dimension_label
+from reports.synthesis import plain_text
+
+CHUNK = 2000
+FIELDS = [
+    "id",
+    "theme",
+    "outcome_theme",
+    "title",
+    "text",
+    "support",
+    "dont_support",
+    "comments",
+    "status",
+    "visibility",
+    "created_at",
+    "updated_at",
+    "author",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    """A file-like object whose write returns what it was given (for csv.writer)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _author(row: dict) -> str:
+    if row["is_anonymous"] or row["author_id"] is None:
+        return ""
+    return (
+        row["author__display_name"]
+        or " ".join(
+            p for p in (row["author__first_name"], row["author__last_name"]) if p
+        )
+        or (row["author__email"] or "").split("@")[0]
+    )
+
+
+def contributions(campaign: Campaign, *, include_hidden: bool) -> Iterator[dict]:
+    """One dict per idea of the campaign, in id order, read in chunks."""
+    ideas = Idea.objects.filter(campaign=campaign)
+    if not include_hidden:
+        ideas = ideas.filter(visibility=Visibility.VISIBLE)
+    rows = (
+        ideas.order_by("pk")
+        .annotate(
+            theme_name=F("theme__name"),
+            outcome_theme=Coalesce(F("outcome_link__theme__name"), Value("")),
+            support=Coalesce(F("tallies__support"), 0),
+            dont_support=Coalesce(F("tallies__dont_support"), 0),
+        )
+        .values(
+            "pk",
+            "theme_name",
+            "outcome_theme",
+            "title",
+            "body",
+            "support",
+            "dont_support",
+            "comment_count",
+            "status",
+            "visibility",
+            "created_at",
+            "updated_at",
+            "is_anonymous",
+            "author_id",
+            "author__display_name",
+            "author__first_name",
+            "author__last_name",
+            "author__email",
+        )
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "id": row["pk"],
+            "theme": row["theme_name"],
+            "outcome_theme": row["outcome_theme"],
+            "title": plain_text(row["title"]),
+            "text": plain_text(row["body"]),
+            "support": row["support"],
+            "dont_support": row["dont_support"],
+            "comments": row["comment_count"],
+            "status": row["status"],
+            "visibility": row["visibility"],
+            "created_at": row["created_at"].isoformat(),
+            "updated_at": row["updated_at"].isoformat(),
+            "author": _author(row),
+        }
+
+
+def _cell(value):
+    """Text a spreadsheet would run as a formula is quoted with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_lines(rows: Iterable[dict], fields: list[str] = FIELDS) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(fields)  # BOM: spreadsheets then read UTF-8
+    for row in rows:
+        yield writer.writerow([_cell(row[f]) for f in fields])
+
+
+def json_lines(rows: Iterable[dict]) -> Iterator[str]:
+    yield "[\n"
+    first = True
+    for row in rows:
+        yield ("" if first else ",\n") + json.dumps(row, ensure_ascii=False)
+        first = False
+    yield "\n]\n"
+
+
+def figures_rows(figures: dict) -> Iterator[list]:
+    """The analytics as rows of (section, group, measure, value)."""
+    threshold = figures["threshold"]
+    hidden = _("fewer than %(n)d") % {"n": threshold}
+    for key in ("people", "ideas", "comments", "votes", "headcount", "share"):
+        yield ["summary", "", key, "" if figures[key] is None else figures[key]]
+    for day in figures["timeline"]:
+        for key in ("people", "ideas", "comments", "votes"):
+            yield ["timeline", day["date"], key, day[key]]
+    for item in figures["breakdowns"]:
+        label = dimension_label(item["dimension"])
+        for group in item["groups"]:
+            people = hidden if group["suppressed"] else group["people"]
+            yield [label, group["name"], "people", people]
+            if group["headcount"]:
+                yield [label, group["name"], "headcount", group["headcount"]]
+                if group["share"] is not None:
+                    yield [label, group["name"], "share", group["share"]]
+    for group in figures["least"]:
+        yield [
+            "taking part least",
+            f"{dimension_label(group['dimension'])}: {group['name']}",
+            "share",
+            hidden if group["suppressed"] else group["share"],
+        ]
+    for key in ("most_supported", "most_discussed"):
+        for idea in figures[key]:
+            yield [key, idea["title"], "support", idea["support"]]
+            yield [key, idea["title"], "comments", idea["comments"]]
+    for theme in figures["themes"]:
+        for key in ("ideas", "comments", "votes"):
+            yield ["theme", theme["name"], key, theme[key]]
+
+
+def figures_csv_lines(figures: dict) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(["section", "group", "measure", "value"])
+    for row in figures_rows(figures):
+        yield writer.writerow([_cell(v) for v in row])
