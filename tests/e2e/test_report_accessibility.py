@@ -74,7 +74,13 @@ def reports_world(make_staff, make_campaign, make_idea, make_comment):
 def _visit(browser, live_server, user, pages):
     context = browser.new_context(viewport=PHONE)
     context.add_cookies(
-        [{"name": "sessionid", "value": session_cookie_for(user), "url": live_server.url}]
+        [
+            {
+                "name": "sessionid",
+                "value": session_cookie_for(user),
+                "url": live_server.url,
+            }
+        ]
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

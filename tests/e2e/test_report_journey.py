@@ -97,7 +97,9 @@ def test_manager_publishes_a_report_and_staff_see_what_happened(
 
     report = ActionReport.objects.get()
     assert report.is_published
-    assert Notification.objects.filter(recipient=staff, kind="report_published").exists()
+    assert Notification.objects.filter(
+        recipient=staff, kind="report_published"
+    ).exists()
 
     context = _context(browser, live_server, staff)
     page = context.new_page()
