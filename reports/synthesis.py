@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import F
+from django.utils.translation import gettext
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -139,7 +140,18 @@ def suggest(
 
 
 def _label(phrases: list[str]) -> str:
-    return ", ".join(phrases[:3]).capitalize() if phrases else "Other ideas"
+    """The first few key phrases, skipping one whose words an earlier one already has."""
+    chosen: list[str] = []
+    seen: set[str] = set()
+    for phrase in phrases:
+        words = set(phrase.split())
+        if words <= seen:
+            continue
+        chosen.append(phrase)
+        seen |= words
+        if len(chosen) == 3:
+            break
+    return ", ".join(chosen).capitalize() if chosen else gettext("Other ideas")
 
 
 def run(campaign: Campaign, progress=lambda pct, stage: None) -> tuple[int, list]:

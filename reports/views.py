@@ -1,5 +1,7 @@
 """Thin views: fetch with permission, call a service, render, redirect or stream."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -436,6 +438,10 @@ def _refuse_fetching(url: str, *args, **kwargs):
     """Nothing is fetched while making a PDF: the stylesheet is handed over directly,
     and a link or image in someone's post must not make the server call out."""
     raise ValueError(f"Not fetched: {url}")
+
+
+# WeasyPrint logs every layout step at INFO; only its warnings are worth keeping.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @login_required
