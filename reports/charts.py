@@ -7,8 +7,7 @@ from datetime import date
 
 WIDTH = 600
 HEIGHT = 160
-BAR_HEIGHT = 22
-LABEL_WIDTH = 0  # labels sit above horizontal bars, so narrow screens keep them whole
+BAR_WIDTH = 80
 
 
 def column_chart(days: list[dict], key: str) -> dict:
@@ -34,24 +33,12 @@ def column_chart(days: list[dict], key: str) -> dict:
     return {"width": WIDTH, "height": HEIGHT, "columns": columns, "top": top}
 
 
-def bar_chart(groups: list[dict], key: str = "share", scale: float = 100.0) -> dict:
-    """Horizontal bars for the groups that have a figure (hidden groups have none)."""
-    shown = [g for g in groups if g.get(key) is not None]
-    top = max([g[key] for g in shown] + [0]) or 1
-    top = max(top, scale) if key == "share" and top > scale else top
-    bars = []
-    for i, group in enumerate(shown):
-        bars.append(
-            {
-                "y": i * (BAR_HEIGHT + 6),
-                "width": round(WIDTH * group[key] / top, 1),
-                "name": group["name"],
-                "value": group[key],
-            }
-        )
-    return {
-        "width": WIDTH,
-        "height": max(len(bars) * (BAR_HEIGHT + 6), 1),
-        "bar_height": BAR_HEIGHT,
-        "bars": bars,
-    }
+def with_bars(groups: list[dict], width: int = BAR_WIDTH) -> list[dict]:
+    """Copies of ``groups`` with the length of a bar for each shown share (or, where no
+    headcount is known, number of people), scaled to the largest in the breakdown."""
+    key = "share" if any(g.get("share") is not None for g in groups) else "people"
+    top = max([g[key] for g in groups if g.get(key) is not None] + [0]) or 1
+    return [
+        {**g, "bar": round(width * g[key] / top, 1) if g.get(key) else 0}
+        for g in groups
+    ]

@@ -16,11 +16,12 @@ so the hidden number cannot be worked out from the total.
 """
 
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,30 +67,60 @@ def _visible_comments(campaign: Campaign):
     )
 
 
-def _votes(campaign: Campaign):
+def _votes(campaign: Campaign) -> list:
+    """Votes on visible ideas, and on visible comments: two querysets, so each can use
+    the (target type, target id) index; one query with OR between them scans every vote."""
     idea_type = ContentType.objects.get_for_model(Idea)
     comment_type = ContentType.objects.get_for_model(Comment)
-    return Vote.objects.filter(
-        Q(
+    return [
+        Vote.objects.filter(
             target_type=idea_type,
             target_id__in=_visible_ideas(campaign).values("pk"),
-        )
-        | Q(
+        ),
+        Vote.objects.filter(
             target_type=comment_type,
             target_id__in=_visible_comments(campaign).values("pk"),
-        )
+        ),
+    ]
+
+
+def _added(*counts: dict) -> dict:
+    total: dict = {}
+    for count in counts:
+        for key, n in count.items():
+            total[key] = total.get(key, 0) + n
+    return total
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, dt_time.min))
+
+
+def _per_day(queryset, field: str, days: list[date]) -> dict[int, int]:
+    """Rows per day, as {index of the day in ``days``: count}.
+
+    The day is found by comparing the timestamp with each local midnight (a CASE the
+    database evaluates natively), not by truncating it: SQLite truncates to a local date
+    with a Python function per row, which cost 0.3 s for 20,000 votes.
+    """
+    bounds = [_midnight(day) for day in days]
+    bounds.append(_midnight(days[-1] + timedelta(days=1)))
+    day_of = Case(
+        *(
+            When(**{f"{field}__lt": bounds[n + 1]}, then=Value(n))
+            for n in range(len(days))
+        ),
+        output_field=IntegerField(),
     )
-
-
-def _per_day(queryset, field: str) -> dict[date, int]:
     rows = (
-        queryset.order_by()
-        .annotate(day=TruncDate(field))
+        queryset.filter(**{f"{field}__gte": bounds[0], f"{field}__lt": bounds[-1]})
+        .order_by()
+        .annotate(day=day_of)
         .values("day")
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
-    return {day: n for day, n in rows}
+    return dict(rows)
 
 
 def _days(campaign: Campaign, now: datetime) -> list[date]:
@@ -102,15 +133,18 @@ def _days(campaign: Campaign, now: datetime) -> list[date]:
 
 def timeline(campaign: Campaign, now: datetime) -> list[dict]:
     """New people taking part, ideas, comments and votes on each day of the campaign."""
+    days = _days(campaign, now)
     series = {
-        "people": _per_day(Participation.objects.filter(campaign=campaign), "first_at"),
-        "ideas": _per_day(_visible_ideas(campaign), "created_at"),
-        "comments": _per_day(_visible_comments(campaign), "created_at"),
-        "votes": _per_day(_votes(campaign), "created_at"),
+        "people": _per_day(
+            Participation.objects.filter(campaign=campaign), "first_at", days
+        ),
+        "ideas": _per_day(_visible_ideas(campaign), "created_at", days),
+        "comments": _per_day(_visible_comments(campaign), "created_at", days),
+        "votes": _added(*(_per_day(v, "created_at", days) for v in _votes(campaign))),
     }
     return [
-        {"date": day.isoformat(), **{k: v.get(day, 0) for k, v in series.items()}}
-        for day in _days(campaign, now)
+        {"date": day.isoformat(), **{k: v.get(n, 0) for k, v in series.items()}}
+        for n, day in enumerate(days)
     ]
 
 
@@ -278,7 +312,7 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> dict:
         "people": people,
         "ideas": _visible_ideas(campaign).count(),
         "comments": _visible_comments(campaign).count(),
-        "votes": _votes(campaign).count(),
+        "votes": sum(v.count() for v in _votes(campaign)),
         "headcount": headcount,
         "share": share,
         "timeline": timeline(campaign, now),

@@ -1,6 +1,6 @@
 """Read paths of the reports pages: what a report shows, and the synthesis lists."""
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from conversations.models import Campaign, Idea, Visibility
@@ -150,18 +150,7 @@ def analytics_charts(figures: dict) -> dict:
         "people": charts.column_chart(figures["timeline"], "people"),
         "activity": charts.column_chart(activity, "activity"),
         "breakdowns": [
-            {
-                **item,
-                "chart": charts.bar_chart(item["groups"], key="people"),
-            }
+            {**item, "groups": charts.with_bars(item["groups"])}
             for item in figures["breakdowns"]
         ],
     }
-
-
-def theme_votes(campaign: Campaign) -> int:
-    return (
-        Idea.objects.filter(campaign=campaign)
-        .aggregate(n=Coalesce(Sum("tallies__support"), 0))
-        .get("n")
-    )
