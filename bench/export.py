@@ -11,7 +11,7 @@ and votes), then for each size:
 - the baseline: a raw ``SELECT`` of the same rows (ids, theme, outcome theme, title,
   text, support, comments, status, visibility, dates, author fields) through a database
   cursor in chunks, each row written with ``csv.writer`` to nowhere;
-- the export as the view streams it: ``reports.exports.csv_lines(contributions(...))``
+- the export as the view streams it: ``exports.csv_lines(contribution_rows(...))``
   (``values()`` rows through ``.iterator(chunk_size=2000)``, anonymous authors blanked,
   HTML turned to text, spreadsheet formulas defused), consumed line by line;
 - peak Python memory (tracemalloc) while streaming the export, in a separate pass.
@@ -79,7 +79,7 @@ def export(campaign) -> int:
 
     lines = 0
     for _line in exports.csv_lines(
-        exports.contributions(campaign, include_hidden=False)
+        exports.contribution_rows(campaign, include_hidden=False)
     ):
         lines += 1
     return lines - 1  # the header

@@ -44,20 +44,19 @@ class _Echo:
         return value
 
 
-def _author(row: dict) -> str:
-    if row["is_anonymous"] or row["author_id"] is None:
+def _author(is_anonymous, author_id, display_name, first, last, email) -> str:
+    if is_anonymous or author_id is None:
         return ""
     return (
-        row["author__display_name"]
-        or " ".join(
-            p for p in (row["author__first_name"], row["author__last_name"]) if p
-        )
-        or (row["author__email"] or "").split("@")[0]
+        display_name
+        or " ".join(p for p in (first, last) if p)
+        or (email or "").split("@")[0]
     )
 
 
-def contributions(campaign: Campaign, *, include_hidden: bool) -> Iterator[dict]:
-    """One dict per idea of the campaign, in id order, read in chunks."""
+def contribution_rows(campaign: Campaign, *, include_hidden: bool) -> Iterator[tuple]:
+    """One tuple per idea of the campaign in ``FIELDS`` order, in id order, read in
+    chunks of plain values (no model instances)."""
     ideas = Idea.objects.filter(campaign=campaign)
     if not include_hidden:
         ideas = ideas.filter(visibility=Visibility.VISIBLE)
@@ -69,7 +68,7 @@ def contributions(campaign: Campaign, *, include_hidden: bool) -> Iterator[dict]
             support=Coalesce(F("tallies__support"), 0),
             dont_support=Coalesce(F("tallies__dont_support"), 0),
         )
-        .values(
+        .values_list(
             "pk",
             "theme_name",
             "outcome_theme",
@@ -90,22 +89,42 @@ def contributions(campaign: Campaign, *, include_hidden: bool) -> Iterator[dict]
             "author__email",
         )
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        yield {
-            "id": row["pk"],
-            "theme": row["theme_name"],
-            "outcome_theme": row["outcome_theme"],
-            "title": plain_text(row["title"]),
-            "text": plain_text(row["body"]),
-            "support": row["support"],
-            "dont_support": row["dont_support"],
-            "comments": row["comment_count"],
-            "status": row["status"],
-            "visibility": row["visibility"],
-            "created_at": row["created_at"].isoformat(),
-            "updated_at": row["updated_at"].isoformat(),
-            "author": _author(row),
-        }
+    for (
+        pk,
+        theme,
+        outcome_theme,
+        title,
+        body,
+        support,
+        dont_support,
+        comments,
+        status,
+        visibility,
+        created_at,
+        updated_at,
+        *author,
+    ) in rows.iterator(chunk_size=CHUNK):
+        yield (
+            pk,
+            theme,
+            outcome_theme,
+            plain_text(title),
+            plain_text(body),
+            support,
+            dont_support,
+            comments,
+            status,
+            visibility,
+            created_at.isoformat(),
+            updated_at.isoformat(),
+            _author(*author),
+        )
+
+
+def contributions(campaign: Campaign, *, include_hidden: bool) -> Iterator[dict]:
+    """The same rows as dicts (for JSON)."""
+    for row in contribution_rows(campaign, include_hidden=include_hidden):
+        yield dict(zip(FIELDS, row, strict=True))
 
 
 def _cell(value):
@@ -115,11 +134,19 @@ def _cell(value):
     return value
 
 
-def csv_lines(rows: Iterable[dict], fields: list[str] = FIELDS) -> Iterator[str]:
+# The columns people type into (the others are numbers, choices and dates).
+_TYPED = tuple(
+    FIELDS.index(f) for f in ("theme", "outcome_theme", "title", "text", "author")
+)
+
+
+def csv_lines(rows: Iterable[tuple], fields: list[str] = FIELDS) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(fields)  # BOM: spreadsheets then read UTF-8
     for row in rows:
-        yield writer.writerow([_cell(row[f]) for f in fields])
+        if any(row[i] and row[i].startswith(_FORMULA_START) for i in _TYPED):
+            row = [_cell(value) for value in row]
+        yield writer.writerow(row)
 
 
 def json_lines(rows: Iterable[dict]) -> Iterator[str]:

@@ -34,7 +34,7 @@ from conversations.models import (
     Theme,
     Visibility,
 )
-from voting.models import Vote
+from voting.models import Tally, Vote
 
 TOP_IDEAS = 5
 LEAST_GROUPS = 5
@@ -84,6 +84,25 @@ def _votes(campaign: Campaign) -> list:
     ]
 
 
+def _totals(campaign: Campaign) -> dict:
+    """Ideas, comments and votes from the counts the services keep: each idea's
+    ``comment_count`` (its visible comments) and the tallies (equal to the vote rows),
+    read from the tally side, where only posts with votes have a row."""
+    totals = _visible_ideas(campaign).aggregate(
+        ideas=Count("pk"), comments=Coalesce(Sum("comment_count"), 0)
+    )
+    votes = {}
+    for kind, model, posts in (
+        ("idea", Idea, _visible_ideas(campaign)),
+        ("comment", Comment, _visible_comments(campaign)),
+    ):
+        votes[kind] = Tally.objects.filter(
+            target_type=ContentType.objects.get_for_model(model),
+            target_id__in=posts.values("pk"),
+        ).aggregate(n=Coalesce(Sum(F("support") + F("dont_support")), 0))["n"]
+    return {**totals, "votes": votes["idea"] + votes["comment"], "_votes": votes}
+
+
 def _added(*counts: dict) -> dict:
     total: dict = {}
     for count in counts:
@@ -131,16 +150,28 @@ def _days(campaign: Campaign, now: datetime) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def timeline(campaign: Campaign, now: datetime) -> list[dict]:
-    """New people taking part, ideas, comments and votes on each day of the campaign."""
+def timeline(
+    campaign: Campaign, now: datetime, totals: dict | None = None
+) -> list[dict]:
+    """New people taking part, ideas, comments and votes on each day of the campaign.
+    A series whose total is nought is not queried."""
+    totals = totals or _totals(campaign)
     days = _days(campaign, now)
+    idea_votes, comment_votes = _votes(campaign)
+
+    def per_day(total: int, queryset, field: str = "created_at") -> dict:
+        return _per_day(queryset, field, days) if total else {}
+
     series = {
         "people": _per_day(
             Participation.objects.filter(campaign=campaign), "first_at", days
         ),
-        "ideas": _per_day(_visible_ideas(campaign), "created_at", days),
-        "comments": _per_day(_visible_comments(campaign), "created_at", days),
-        "votes": _added(*(_per_day(v, "created_at", days) for v in _votes(campaign))),
+        "ideas": per_day(totals["ideas"], _visible_ideas(campaign)),
+        "comments": per_day(totals["comments"], _visible_comments(campaign)),
+        "votes": _added(
+            per_day(totals["_votes"]["idea"], idea_votes),
+            per_day(totals["_votes"]["comment"], comment_votes),
+        ),
     }
     return [
         {"date": day.isoformat(), **{k: v.get(n, 0) for k, v in series.items()}}
@@ -295,6 +326,7 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     threshold = settings.SMALL_GROUP_THRESHOLD
     people = Participation.objects.filter(campaign=campaign).count()
+    totals = _totals(campaign)
     headcount = _headcount()
     share = _share(people, headcount)
     breakdowns = [
@@ -310,12 +342,12 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> dict:
         "generated_at": now.isoformat(),
         "threshold": threshold,
         "people": people,
-        "ideas": _visible_ideas(campaign).count(),
-        "comments": _visible_comments(campaign).count(),
-        "votes": sum(v.count() for v in _votes(campaign)),
+        "ideas": totals["ideas"],
+        "comments": totals["comments"],
+        "votes": totals["votes"],
         "headcount": headcount,
         "share": share,
-        "timeline": timeline(campaign, now),
+        "timeline": timeline(campaign, now, totals),
         "breakdowns": breakdowns,
         "least": least,
         "most_supported": _top_ideas(

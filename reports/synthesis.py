@@ -38,9 +38,12 @@ class Group:
     quote_idea_ids: list[int]
 
 
-def plain_text(value: str) -> str:
+def plain_text(value: str | None) -> str:
     """Sanitised HTML as plain text (the sanitiser leaves only well-formed tags)."""
-    return html.unescape(_TAG.sub(" ", value or "")).strip()
+    if not value:
+        return ""
+    text = _TAG.sub(" ", value) if "<" in value else value
+    return (html.unescape(text) if "&" in text else text).strip()
 
 
 def documents(campaign: Campaign) -> tuple[list[int], list[str]]:

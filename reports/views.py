@@ -526,10 +526,11 @@ def contributions_export(request: HttpRequest, slug: str, fmt: str):
     include_hidden = request.GET.get("hidden") == "1" and rules.can_export_hidden(
         request.user, campaign
     )
-    rows = exports.contributions(campaign, include_hidden=include_hidden)
     if fmt == "json":
+        rows = exports.contributions(campaign, include_hidden=include_hidden)
         body, content_type = exports.json_lines(rows), "application/json"
     else:
+        rows = exports.contribution_rows(campaign, include_hidden=include_hidden)
         body, content_type = exports.csv_lines(rows), "text/csv; charset=utf-8"
     response = StreamingHttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
