@@ -10,8 +10,8 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from conversations.models import Campaign, Idea, Visibility
@@ -35,6 +35,7 @@ FIELDS = [
     "author",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
 
 
 class _Echo:
@@ -54,6 +55,15 @@ def _author(is_anonymous, author_id, display_name, first, last, email) -> str:
     )
 
 
+def _iso(value: str) -> str:
+    """A UTC timestamp as the database writes it ("2026-11-20 10:11:12.5", or with
+    "+00" on PostgreSQL) in ISO 8601 with its offset."""
+    value = value.replace(" ", "T", 1)
+    if value.endswith("+00"):
+        return value + ":00"
+    return value if value.endswith("+00:00") else value + "+00:00"
+
+
 def contribution_rows(campaign: Campaign, *, include_hidden: bool) -> Iterator[tuple]:
     """One tuple per idea of the campaign in ``FIELDS`` order, in id order, read in
     chunks of plain values (no model instances)."""
@@ -67,6 +77,10 @@ def contribution_rows(campaign: Campaign, *, include_hidden: bool) -> Iterator[t
             outcome_theme=Coalesce(F("outcome_link__theme__name"), Value("")),
             support=Coalesce(F("tallies__support"), 0),
             dont_support=Coalesce(F("tallies__dont_support"), 0),
+            # As text: turning each into an aware datetime and back into ISO text took
+            # a third of the export's time.
+            created=Cast("created_at", CharField()),
+            updated=Cast("updated_at", CharField()),
         )
         .values_list(
             "pk",
@@ -79,8 +93,8 @@ def contribution_rows(campaign: Campaign, *, include_hidden: bool) -> Iterator[t
             "comment_count",
             "status",
             "visibility",
-            "created_at",
-            "updated_at",
+            "created",
+            "updated",
             "is_anonymous",
             "author_id",
             "author__display_name",
@@ -115,8 +129,8 @@ def contribution_rows(campaign: Campaign, *, include_hidden: bool) -> Iterator[t
             comments,
             status,
             visibility,
-            created_at.isoformat(),
-            updated_at.isoformat(),
+            _iso(created_at),
+            _iso(updated_at),
             _author(*author),
         )
 

@@ -20,7 +20,7 @@ from datetime import time as dt_time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,28 +118,26 @@ def _midnight(day: date) -> datetime:
 def _per_day(queryset, field: str, days: list[date]) -> dict[int, int]:
     """Rows per day, as {index of the day in ``days``: count}.
 
-    The day is found by comparing the timestamp with each local midnight (a CASE the
-    database evaluates natively), not by truncating it: SQLite truncates to a local date
-    with a Python function per row, which cost 0.3 s for 20,000 votes.
+    One aggregate row of running totals ("before the end of day n"), differenced here:
+    the database compares each timestamp with the local midnights, with no GROUP BY to
+    sort and no per-row date function (SQLite truncates to a local date with a Python
+    function per row, which cost 0.3 s for 20,000 votes).
     """
     bounds = [_midnight(day) for day in days]
     bounds.append(_midnight(days[-1] + timedelta(days=1)))
-    day_of = Case(
-        *(
-            When(**{f"{field}__lt": bounds[n + 1]}, then=Value(n))
+    running = queryset.filter(**{f"{field}__gte": bounds[0]}).aggregate(
+        **{
+            f"d{n}": Count("pk", filter=Q(**{f"{field}__lt": bounds[n + 1]}))
             for n in range(len(days))
-        ),
-        output_field=IntegerField(),
+        }
     )
-    rows = (
-        queryset.filter(**{f"{field}__gte": bounds[0], f"{field}__lt": bounds[-1]})
-        .order_by()
-        .annotate(day=day_of)
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    return dict(rows)
+    counts, before = {}, 0
+    for n in range(len(days)):
+        total = running[f"d{n}"] or 0
+        if total != before:
+            counts[n] = total - before
+        before = total
+    return counts
 
 
 def _days(campaign: Campaign, now: datetime) -> list[date]:

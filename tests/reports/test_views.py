@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import datetime
 
 import pytest
 from django.urls import reverse
@@ -365,6 +366,8 @@ def test_contributions_json_streams_the_same_rows(client, editor, topical_campai
     rows = json.loads(body(client.get(url("contributions", topical_campaign, "json"))))
     assert len(rows) == 12
     assert rows[0]["text"] and "<p>" not in rows[0]["text"]
+    first = min(topical_campaign.topical_ideas, key=lambda i: i.pk)
+    assert datetime.fromisoformat(rows[0]["created_at"]) == first.created_at
 
 
 def test_spreadsheet_formulas_in_text_are_defused(
