@@ -14,11 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 from django.db.models import F
 from django.utils.translation import gettext
-from sklearn.cluster import KMeans
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from conversations.models import Campaign, Comment, Idea, Visibility
 
@@ -90,6 +87,12 @@ def suggest(
     progress: Callable[[int, str], None] = lambda pct, stage: None,
 ) -> list[Group]:
     """Group ``texts`` (one per idea id); deterministic for the same input."""
+    # Imported here: scikit-learn and numpy take seconds to import on a busy machine,
+    # and every web process imports this module (for plain_text) without needing them.
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     k = group_count(len(ids))
     if k == 0:
         return []
