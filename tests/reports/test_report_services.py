@@ -231,3 +231,19 @@ def test_suggestions_use_only_this_campaigns_ideas(suggestions, topical_campaign
         i.title for i in topical_campaign.topical_ideas
     }
     assert synthesis.group_count(12) == 3
+
+
+def test_an_ideas_outcome_note_is_plain_text_and_links_only_within_the_site(
+    topical_campaign,
+):
+    from conversations.services import record_outcome
+
+    idea = topical_campaign.topical_ideas[0]
+    record_outcome(
+        idea, "<script>alert(1)</script>Done: rest rooms", "javascript:alert(1)"
+    )
+    idea.refresh_from_db()
+
+    assert "<script>" not in idea.outcome_note
+    assert "Done: rest rooms" in idea.outcome_note
+    assert idea.outcome_url == ""
