@@ -84,23 +84,23 @@ def _votes(campaign: Campaign) -> list:
     ]
 
 
-def _totals(campaign: Campaign) -> dict:
+def _totals(campaign: Campaign, themes: list[dict]) -> dict:
     """Ideas, comments and votes from the counts the services keep: each idea's
-    ``comment_count`` (its visible comments) and the tallies (equal to the vote rows),
-    read from the tally side, where only posts with votes have a row."""
-    totals = _visible_ideas(campaign).aggregate(
-        ideas=Count("pk"), comments=Coalesce(Sum("comment_count"), 0)
-    )
-    votes = {}
-    for kind, model, posts in (
-        ("idea", Idea, _visible_ideas(campaign)),
-        ("comment", Comment, _visible_comments(campaign)),
-    ):
-        votes[kind] = Tally.objects.filter(
-            target_type=ContentType.objects.get_for_model(model),
-            target_id__in=posts.values("pk"),
-        ).aggregate(n=Coalesce(Sum(F("support") + F("dont_support")), 0))["n"]
-    return {**totals, "votes": votes["idea"] + votes["comment"], "_votes": votes}
+    ``comment_count`` (its visible comments) and the tallies (equal to the vote rows).
+    Every idea is under one of its campaign's themes, so the ideas' totals are the sums
+    of :func:`themes_by_activity`; votes on comments are read from the tally side, where
+    only comments with votes have a row."""
+    comment_votes = Tally.objects.filter(
+        target_type=ContentType.objects.get_for_model(Comment),
+        target_id__in=_visible_comments(campaign).values("pk"),
+    ).aggregate(n=Coalesce(Sum(F("support") + F("dont_support")), 0))["n"]
+    idea_votes = sum(t["votes"] for t in themes)
+    return {
+        "ideas": sum(t["ideas"] for t in themes),
+        "comments": sum(t["comments"] for t in themes),
+        "votes": idea_votes + comment_votes,
+        "_votes": {"idea": idea_votes, "comment": comment_votes},
+    }
 
 
 def _added(*counts: dict) -> dict:
@@ -153,7 +153,7 @@ def timeline(
 ) -> list[dict]:
     """New people taking part, ideas, comments and votes on each day of the campaign.
     A series whose total is nought is not queried."""
-    totals = totals or _totals(campaign)
+    totals = totals or _totals(campaign, themes_by_activity(campaign))
     days = _days(campaign, now)
     idea_votes, comment_votes = _votes(campaign)
 
@@ -287,33 +287,27 @@ def _top_ideas(campaign: Campaign, order: list[str]) -> list[dict]:
 
 
 def themes_by_activity(campaign: Campaign) -> list[dict]:
+    """Visible ideas, their comments and the votes on them, per theme: one query (each
+    idea has at most one tally, so joining it multiplies nothing)."""
     visible = Q(ideas__visibility=Visibility.VISIBLE)
-    counted = (
+    rows = (
         Theme.objects.filter(campaign=campaign)
         .annotate(
             idea_count=Count("ideas", filter=visible),
             comments=Coalesce(Sum("ideas__comment_count", filter=visible), 0),
+            votes=Coalesce(Sum("ideas__tallies__support", filter=visible), 0)
+            + Coalesce(Sum("ideas__tallies__dont_support", filter=visible), 0),
         )
-        .values("pk", "name", "idea_count", "comments")
-    )
-    votes = dict(
-        _visible_ideas(campaign)
-        .order_by()
-        .values("theme")
-        .annotate(
-            n=Coalesce(Sum("tallies__support"), 0)
-            + Coalesce(Sum("tallies__dont_support"), 0)
-        )
-        .values_list("theme", "n")
+        .values("name", "idea_count", "comments", "votes")
     )
     themes = [
         {
             "name": row["name"],
             "ideas": row["idea_count"],
             "comments": row["comments"],
-            "votes": votes.get(row["pk"], 0),
+            "votes": row["votes"],
         }
-        for row in counted
+        for row in rows
     ]
     themes.sort(key=lambda t: (-(t["ideas"] + t["comments"] + t["votes"]), t["name"]))
     return themes
@@ -324,7 +318,8 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     threshold = settings.SMALL_GROUP_THRESHOLD
     people = Participation.objects.filter(campaign=campaign).count()
-    totals = _totals(campaign)
+    themes = themes_by_activity(campaign)
+    totals = _totals(campaign, themes)
     headcount = _headcount()
     share = _share(people, headcount)
     breakdowns = [
@@ -354,5 +349,5 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> dict:
         "most_discussed": _top_ideas(
             campaign, ["-comment_count", "-created_at", "-id"]
         ),
-        "themes": themes_by_activity(campaign),
+        "themes": themes,
     }
