@@ -276,6 +276,10 @@ class Idea(Post):
         on_delete=models.SET_NULL,
         related_name="carried_into",
     )
+    # "What happened": written by the action report (reports app) through
+    # services.record_outcome, so the idea page shows it without asking reports.
+    outcome_note = models.CharField(max_length=300, blank=True)
+    outcome_url = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

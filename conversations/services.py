@@ -375,3 +375,12 @@ def unfollow(person, target: Campaign | Idea) -> None:
 
 def is_following(person, target: Campaign | Idea) -> bool:
     return notifications.is_following(person, target)
+
+
+def record_outcome(idea: Idea, note: str, url: str) -> None:
+    """Say on the idea what happened because of it (an action of a published report),
+    with a link to that action; an empty note takes it away."""
+    note = sanitise(note, allow_markup=False)[:300]
+    url = url if url.startswith("/") else ""
+    Idea.objects.filter(pk=idea.pk).update(outcome_note=note, outcome_url=url)
+    idea.outcome_note, idea.outcome_url = note, url

@@ -1,0 +1,223 @@
+"""The participation figures, checked number by number on a campaign built to know them."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Band, Directorate, StaffGroup
+from conversations.models import Idea, Participation, Visibility
+from reports import figures
+from voting.services import cast_vote
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(make_staff, make_campaign, make_idea, make_comment):
+    """11 people take part: 6 from Acute (headcount 10), 3 from Community (100), none
+    from Corporate (20), 2 who did not say. 9 are Nurses (no headcount), 2 did not say."""
+    now = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    acute = Directorate.objects.create(name="Acute", headcount=10)
+    community = Directorate.objects.create(name="Community", headcount=100)
+    Directorate.objects.create(name="Corporate", headcount=20)
+    nurses = StaffGroup.objects.create(name="Nurses")
+    Band.objects.create(name="Band 5")
+    campaign = make_campaign("open", now=now)
+    opens = timezone.localdate(campaign.opens_at)
+
+    def person(directorate, group):
+        member = make_staff()
+        member.directorate = directorate
+        member.staff_group = group
+        member.save()
+        return member
+
+    people = (
+        [person(acute, nurses) for _ in range(6)]
+        + [person(community, nurses) for _ in range(3)]
+        + [person(None, None) for _ in range(2)]
+    )
+    outsider = make_staff()  # never takes part
+
+    day1 = campaign.opens_at + timedelta(hours=1)
+    day2 = campaign.opens_at + timedelta(days=1, hours=1)
+    ideas = [
+        make_idea(campaign, author=people[0], created_at=day1, title="Rest rooms"),
+        make_idea(campaign, author=people[1], created_at=day1, title="Hot food"),
+        make_idea(campaign, author=people[6], created_at=day2, title="Parking"),
+    ]
+    hidden = make_idea(
+        campaign, author=people[9], created_at=day2, visibility=Visibility.HIDDEN
+    )
+    # Comments: 3 visible on "Hot food", 1 hidden, 1 on the hidden idea.
+    for author in people[2:5]:
+        make_comment(ideas[1], author=author)
+    hidden_comment = make_comment(ideas[1], author=people[5])
+    hidden_comment.visibility = Visibility.HIDDEN
+    hidden_comment.save()
+    # As hiding does: comment_count counts visible comments.
+    Idea.objects.filter(pk=ideas[1].pk).update(comment_count=F("comment_count") - 1)
+    make_comment(hidden, author=people[7])
+    # Votes: "Rest rooms" 4 for 1 against; "Parking" 1 for; one on a hidden idea.
+    for voter in people[5:9]:
+        cast_vote(voter, ideas[0], 1)
+    cast_vote(people[10], ideas[0], -1)
+    cast_vote(people[8], ideas[2], 1)
+    cast_vote(people[3], hidden, 1)
+    for voter in people[5:9] + [people[10], people[3]]:
+        Participation.objects.get_or_create(campaign=campaign, staff_member=voter)
+    # Everyone first took part on the first day, except the two who did not say.
+    Participation.objects.filter(campaign=campaign).update(first_at=day1)
+    Participation.objects.filter(campaign=campaign, staff_member__in=people[9:]).update(
+        first_at=day2
+    )
+    return {
+        "campaign": campaign,
+        "now": now,
+        "opens": opens,
+        "ideas": ideas,
+        "outsider": outsider,
+    }
+
+
+def _groups(data, dimension):
+    item = next(b for b in data["breakdowns"] if b["dimension"] == dimension)
+    return {g["name"]: g for g in item["groups"]}
+
+
+def test_totals_count_people_and_visible_contributions(world, settings):
+    settings.SMALL_GROUP_THRESHOLD = 5
+    data = figures.campaign_figures(world["campaign"], world["now"])
+
+    assert data["people"] == 11
+    assert data["ideas"] == 3  # the hidden idea is not counted
+    assert data["comments"] == 3  # neither the hidden comment nor one on a hidden idea
+    assert data["votes"] == 6  # the vote on the hidden idea is not counted
+    assert data["headcount"] == 130  # directorates: 10 + 100 + 20
+    assert data["share"] == 8.5  # 11 / 130
+
+
+def test_small_groups_are_suppressed_as_fewer_than_five(world, settings):
+    settings.SMALL_GROUP_THRESHOLD = 5
+    data = figures.campaign_figures(world["campaign"], world["now"])
+    directorates = _groups(data, "directorate")
+
+    assert directorates["Acute"] == {
+        "name": "Acute",
+        "people": 6,
+        "headcount": 10,
+        "share": 60.0,
+        "suppressed": False,
+    }
+    assert directorates["Community"]["suppressed"] is True
+    assert directorates["Community"]["people"] is None
+    assert directorates["Community"]["share"] is None
+    assert directorates["Corporate"]["people"] == 0
+    assert directorates["Corporate"]["share"] == 0.0
+    assert directorates["Not given"]["suppressed"] is True
+    assert directorates["Not given"]["people"] is None
+
+
+def test_a_lone_hidden_group_hides_the_next_smallest_so_it_cannot_be_worked_out(
+    world, settings
+):
+    settings.SMALL_GROUP_THRESHOLD = 5
+    data = figures.campaign_figures(world["campaign"], world["now"])
+    groups = _groups(data, "staff_group")
+
+    # 9 nurses and 2 who did not say: with the total of 11 shown, showing 9 would give
+    # the 2 away, so both are hidden.
+    assert groups["Not given"]["suppressed"] is True
+    assert groups["Nurses"]["suppressed"] is True
+    assert groups["Nurses"]["people"] is None
+    assert _groups(data, "band")["Band 5"]["people"] == 0
+
+
+def test_the_threshold_is_a_setting(world, settings):
+    settings.SMALL_GROUP_THRESHOLD = 2
+    data = figures.campaign_figures(world["campaign"], world["now"])
+    directorates = _groups(data, "directorate")
+
+    assert directorates["Community"]["people"] == 3
+    assert directorates["Community"]["share"] == 3.0
+    assert directorates["Not given"]["people"] == 2
+    assert data["threshold"] == 2
+
+    settings.SMALL_GROUP_THRESHOLD = 3
+    directorates = _groups(figures.campaign_figures(world["campaign"]), "directorate")
+    # "Not given" (2) alone would be hidden, so the next smallest, Community, is too.
+    assert directorates["Not given"]["suppressed"] is True
+    assert directorates["Community"]["suppressed"] is True
+    assert directorates["Acute"]["people"] == 6
+
+
+def test_groups_taking_part_least_against_headcount_are_pointed_out(world, settings):
+    settings.SMALL_GROUP_THRESHOLD = 5
+    data = figures.campaign_figures(world["campaign"], world["now"])
+
+    # Corporate (0 of 20) then Community (3 of 100) are below the overall 8.5%;
+    # Acute (60%) is not. Community's number stays hidden.
+    assert [(g["dimension"], g["name"]) for g in data["least"]] == [
+        ("directorate", "Corporate"),
+        ("directorate", "Community"),
+    ]
+    assert data["least"][0]["people"] == 0
+    assert data["least"][1]["suppressed"] is True
+    assert data["least"][1]["people"] is None
+    assert data["least"][1]["share"] is None
+    assert "_rate" not in str(data)
+
+
+def test_timeline_counts_each_day(world):
+    data = figures.campaign_figures(world["campaign"], world["now"])
+    days = {d["date"]: d for d in data["timeline"]}
+    first = world["opens"].isoformat()
+    second = (world["opens"] + timedelta(days=1)).isoformat()
+    today = timezone.localdate(world["now"]).isoformat()
+
+    assert data["timeline"][0]["date"] == first
+    assert data["timeline"][-1]["date"] == today
+    assert len(data["timeline"]) == 6  # opened five days ago, up to today
+    assert days[first]["people"] == 9
+    assert days[second]["people"] == 2
+    assert days[first]["ideas"] == 2
+    assert days[second]["ideas"] == 1
+    assert sum(d["comments"] for d in data["timeline"]) == 3
+    assert sum(d["votes"] for d in data["timeline"]) == 6
+    assert days[today]["votes"] == 6
+
+
+def test_most_supported_most_discussed_and_themes_by_activity(world):
+    data = figures.campaign_figures(world["campaign"], world["now"])
+
+    assert [
+        (i["title"], i["support"], i["dont_support"]) for i in data["most_supported"]
+    ] == [
+        ("Rest rooms", 4, 1),
+        ("Parking", 1, 0),
+        ("Hot food", 0, 0),
+    ]
+    assert data["most_discussed"][0]["title"] == "Hot food"
+    assert data["most_discussed"][0]["comments"] == 3
+    assert data["themes"] == [
+        {"name": "Health and wellbeing", "ideas": 3, "comments": 3, "votes": 6},
+        {"name": "Ways of working", "ideas": 0, "comments": 0, "votes": 0},
+    ]
+
+
+def test_a_campaign_with_nobody_taking_part_has_zero_figures(make_campaign):
+    campaign = make_campaign("closed")
+    data = figures.campaign_figures(campaign)
+
+    assert (data["people"], data["ideas"], data["comments"], data["votes"]) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert data["share"] is None
+    assert data["least"] == []
+    assert data["most_supported"] == []
+    assert all(d["people"] == 0 for d in data["timeline"])
