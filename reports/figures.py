@@ -184,12 +184,15 @@ def _share(people: int, headcount: int | None) -> float | None:
 
 
 def _suppress(groups: list[dict], threshold: int) -> None:
-    """Hide small groups, and one more where a single hidden group could be worked out."""
+    """Hide small groups, and one more where a single hidden group could be worked out.
+
+    Zero is a small number too: "none of the 5 in Band 9 took part" says something
+    about each of those five people."""
     for group in groups:
-        group["suppressed"] = 0 < group["people"] < threshold
+        group["suppressed"] = group["people"] < threshold
     hidden = [g for g in groups if g["suppressed"]]
     if len(hidden) == 1:
-        shown = [g for g in groups if not g["suppressed"] and g["people"] > 0]
+        shown = [g for g in groups if not g["suppressed"]]
         if shown:
             min(shown, key=lambda g: (g["people"], g["name"]))["suppressed"] = True
 

@@ -114,8 +114,10 @@ def test_small_groups_are_suppressed_as_fewer_than_five(world, settings):
     assert directorates["Community"]["suppressed"] is True
     assert directorates["Community"]["people"] is None
     assert directorates["Community"]["share"] is None
-    assert directorates["Corporate"]["people"] == 0
-    assert directorates["Corporate"]["share"] == 0.0
+    # Nobody from Corporate: zero is a small number too (it says each of them stayed out).
+    assert directorates["Corporate"]["suppressed"] is True
+    assert directorates["Corporate"]["people"] is None
+    assert directorates["Corporate"]["share"] is None
     assert directorates["Not given"]["suppressed"] is True
     assert directorates["Not given"]["people"] is None
 
@@ -132,7 +134,11 @@ def test_a_lone_hidden_group_hides_the_next_smallest_so_it_cannot_be_worked_out(
     assert groups["Not given"]["suppressed"] is True
     assert groups["Nurses"]["suppressed"] is True
     assert groups["Nurses"]["people"] is None
-    assert _groups(data, "band")["Band 5"]["people"] == 0
+    # Band 5 (nobody) is hidden, so "Not given" (all 11) is too: with the total shown,
+    # it would give Band 5's zero away.
+    bands = _groups(data, "band")
+    assert bands["Band 5"]["people"] is None
+    assert bands["Not given"]["people"] is None
 
 
 def test_the_threshold_is_a_setting(world, settings):
@@ -142,12 +148,15 @@ def test_the_threshold_is_a_setting(world, settings):
 
     assert directorates["Community"]["people"] == 3
     assert directorates["Community"]["share"] == 3.0
-    assert directorates["Not given"]["people"] == 2
+    # Corporate (0) alone would be hidden, so the next smallest, "Not given" (2), is too.
+    assert directorates["Corporate"]["suppressed"] is True
+    assert directorates["Not given"]["suppressed"] is True
     assert data["threshold"] == 2
 
-    settings.SMALL_GROUP_THRESHOLD = 3
+    settings.SMALL_GROUP_THRESHOLD = 4
     directorates = _groups(figures.campaign_figures(world["campaign"]), "directorate")
-    # "Not given" (2) alone would be hidden, so the next smallest, Community, is too.
+    # Corporate (0), "Not given" (2) and Community (3) are all under 4: three hidden
+    # groups sharing 5 people cannot be told apart, so Acute stays shown.
     assert directorates["Not given"]["suppressed"] is True
     assert directorates["Community"]["suppressed"] is True
     assert directorates["Acute"]["people"] == 6
@@ -163,7 +172,8 @@ def test_groups_taking_part_least_against_headcount_are_pointed_out(world, setti
         ("directorate", "Corporate"),
         ("directorate", "Community"),
     ]
-    assert data["least"][0]["people"] == 0
+    assert data["least"][0]["suppressed"] is True  # zero is a small number too
+    assert data["least"][0]["people"] is None
     assert data["least"][1]["suppressed"] is True
     assert data["least"][1]["people"] is None
     assert data["least"][1]["share"] is None
