@@ -3,33 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conversations.services import BODY_MAX, COMMENT_MAX, TITLE_MAX
+from conversations.forms import IdeaForm
+from conversations.services import COMMENT_MAX
 
 
 class EditOwnIdeaForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=TITLE_MAX,
-        error_messages={
-            "required": _("Enter a title for your idea."),
-            "max_length": _(
-                "Title must be %(limit_value)d characters or fewer "
-                "(it has %(show_value)d)."
-            ),
-        },
-    )
-    body = forms.CharField(
-        label=_("Your idea"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=BODY_MAX,
-        error_messages={
-            "required": _("Describe your idea."),
-            "max_length": _(
-                "Your idea must be %(limit_value)d characters or fewer "
-                "(it has %(show_value)d)."
-            ),
-        },
-    )
+    """The posting form's title and text, with the same limits and messages."""
+
+    title = IdeaForm.base_fields["title"]
+    body = IdeaForm.base_fields["body"]
 
 
 class EditOwnCommentForm(forms.Form):
