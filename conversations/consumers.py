@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import LazyObject, empty
 
+from accounts.models import StaffMember
 from conversations import events, queries, rules
 from conversations.hub import get_hub
 from conversations.models import Campaign
@@ -31,6 +32,10 @@ RATE_LIMIT = 20  # client messages per RATE_WINDOW; beyond it they are refused
 RATE_WINDOW = 10.0
 RATE_CLOSE = 3 * RATE_LIMIT  # a client this far over the limit is disconnected
 SEND_QUEUE = 500  # frames waiting for a slow client before it is disconnected
+# A socket on a board or a team-aimed campaign checks this often that its viewer is
+# still allowed in: someone removed from the team stops receiving its events without
+# the open socket outliving the removal. Organisation-wide campaigns need no check.
+RECHECK_SECONDS = 60.0
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
@@ -51,9 +56,10 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         self.writer: asyncio.Task | None = None
         self.closing = False
         self.viewers_known: int | None = None  # the count this viewer was last told
+        self.recheck: asyncio.Task | None = None
         user = self.scope.get("user")
         campaign_id = self.scope["url_route"]["kwargs"]["campaign_id"]
-        allowed, is_moderator, seq = await _authorise(user, campaign_id)
+        allowed, is_moderator, seq, restricted = await _authorise(user, campaign_id)
         if not allowed:
             logger.info(
                 "Websocket refused: user %s, campaign %s",
@@ -67,6 +73,10 @@ class CampaignConsumer(AsyncWebsocketConsumer):
             return
         self.campaign_id = campaign_id
         self.language = language_of(self.scope)
+        if restricted:
+            self.recheck = asyncio.get_running_loop().create_task(
+                self._recheck_access(user.pk)
+            )
         _release_user(self.scope)
         self.recent: list[float] = []
         self.hub = await get_hub()
@@ -92,6 +102,22 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         if self.writer is not None:
             self.writer.cancel()
             self.writer = None
+        if self.recheck is not None and self.recheck is not asyncio.current_task():
+            self.recheck.cancel()
+        self.recheck = None
+
+    async def _recheck_access(self, user_id: int) -> None:
+        """Close the socket once its viewer may no longer see the conversation."""
+        while not self.closing:
+            await asyncio.sleep(RECHECK_SECONDS)
+            if not await _still_allowed(user_id, self.campaign_id):
+                logger.info(
+                    "Websocket closed, no longer allowed: user %s, campaign %s",
+                    user_id,
+                    self.campaign_id,
+                )
+                self._close_soon(CLOSE_FORBIDDEN)
+                return
 
     def enqueue(self, frame: str) -> None:
         """Called by the hub for every frame; never blocks the hub."""
@@ -256,11 +282,12 @@ def _valid_targets(targets) -> bool:
 
 
 @database_sync_to_async
-def _authorise(user, campaign_id: int) -> tuple[bool, bool, int]:
-    """(may view, moderates, the campaign's last event number) in one thread hop:
-    the campaign row read to decide also holds the number the greeting carries."""
+def _authorise(user, campaign_id: int) -> tuple[bool, bool, int, bool]:
+    """(may view, moderates, the campaign's last event number, restricted to teams) in
+    one thread hop: the campaign row read to decide also holds the number the greeting
+    carries."""
     if user is None or not user.is_authenticated:
-        return False, False, 0
+        return False, False, 0, False
     campaign = (
         Campaign.objects.filter(pk=campaign_id)
         .prefetch_related("audience_teams")
@@ -269,14 +296,35 @@ def _authorise(user, campaign_id: int) -> tuple[bool, bool, int]:
     _load_permissions(user)
     try:
         if campaign is None or not rules.can_view(user, campaign, timezone.now()):
-            return False, False, 0
-        return True, rules.can_moderate(user, campaign), campaign.last_event_seq
+            return False, False, 0, False
+        restricted = campaign.is_board or bool(campaign.audience_teams.all())
+        return (
+            True,
+            rules.can_moderate(user, campaign),
+            campaign.last_event_seq,
+            restricted,
+        )
     finally:
         # The socket keeps its scope (and so this user) while it is open, and never
         # asks about permissions again: do not keep every permission name per socket.
         person = getattr(user, "_wrapped", user)  # the scope holds a lazy proxy
         for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
             vars(person).pop(cache, None)
+
+
+@database_sync_to_async
+def _still_allowed(user_id: int, campaign_id: int) -> bool:
+    """The connect-time rule asked again, of the viewer as the database has them now
+    (team memberships, roles, an account closed since)."""
+    user = StaffMember.objects.filter(pk=user_id, is_active=True).first()
+    campaign = (
+        Campaign.objects.filter(pk=campaign_id)
+        .prefetch_related("audience_teams")
+        .first()
+    )
+    if user is None or campaign is None:
+        return False
+    return rules.can_view(user, campaign, timezone.now())
 
 
 def _load_permissions(user) -> None:

@@ -64,3 +64,25 @@ async def test_board_events_reach_members_and_not_a_former_member(
     await db(member.memberships.all().delete)()
     refused = await connect(member, board.pk)
     assert not refused.admitted
+
+
+async def test_an_open_board_socket_is_closed_once_its_viewer_leaves_the_team(
+    connect,  # noqa: F811
+    make_board,
+    make_staff,
+    monkeypatch,
+):
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+    board = await db(make_board)()
+    member = await db(make_staff)(teams=[board.team])
+    stays = await db(make_staff)(teams=[board.team])
+    leaving = await connect(member, board.pk)
+    staying = await connect(stays, board.pk)
+    await leaving.frame_of("hello")
+    await staying.frame_of("hello")
+
+    await db(member.memberships.all().delete)()
+
+    code, _frames = await leaving.closed_with(timeout=5)
+    assert code == consumers.CLOSE_FORBIDDEN
+    assert staying.close_code is None  # still a member: still live
