@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from accounts.models import StaffMember
 from accounts.roles import ENGAGEMENT_MANAGER, ensure_roles
@@ -16,6 +17,16 @@ from conversations.models import Comment, Idea
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-demo-password-1"
 DRAFTS = "Object.keys(localStorage).filter(k => k.startsWith('sv-draft:'))"
+
+
+def _drafts_cleared(page) -> list[str]:
+    """The drafts left on the device once the page's script has run (it runs after
+    the page is parsed, so the heading can show before the copy is dropped)."""
+    try:
+        page.wait_for_function(f"() => {DRAFTS}.length === 0", timeout=5000)
+    except PlaywrightTimeoutError:
+        pass  # the assertion that follows says what is left
+    return page.evaluate(DRAFTS)
 
 
 def _staff(email: str, *, manager: bool = False) -> StaffMember:
@@ -89,7 +100,7 @@ def test_an_idea_typed_while_the_session_ended_is_there_after_signing_in_again(
     idea = Idea.objects.get()
     assert idea.is_anonymous
     # Received: the copy kept on the device is gone, and the form starts empty.
-    assert page.evaluate(DRAFTS) == []
+    assert _drafts_cleared(page) == []
     page.goto(form_url)
     assert page.get_by_label("Title").input_value() == ""
 
@@ -127,7 +138,7 @@ def test_a_comment_posted_while_offline_stays_on_the_page_until_the_connection_i
     page.get_by_role("button", name="Post comment").click()
     page.get_by_text("Your comment has been posted.").wait_for()
     assert Comment.objects.get().body == text
-    assert page.evaluate(DRAFTS) == []
+    assert _drafts_cleared(page) == []
 
 
 def test_a_reload_puts_back_a_comment_that_was_typed_but_not_posted(
