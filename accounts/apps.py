@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import signals
 
-        from accounts import checks, security_log  # noqa: F401 - registers checks
+        from accounts import checks, permission_cache, security_log  # noqa: F401
+
+        permission_cache.connect()
 
         # dispatch_uid: connected once even if ready() runs twice (tests, reloads).
         signals.user_logged_in.connect(

@@ -185,6 +185,8 @@ TASKS = {
 
 AUTH_USER_MODEL = "accounts.StaffMember"
 AUTHENTICATION_BACKENDS = [
+    # First: each person's permission set, cached between requests, for all three.
+    "accounts.permission_cache.CachedPermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -308,6 +310,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# With a shared cache (Redis), sessions are read from it and written through to the
+# database: no session query on a page. Without one, each process would keep its own
+# copy, and signing out in one would not reach the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_SAMESITE = "Lax"
 # The page script reads the token from <meta name="csrf-token">, never the cookie.
 CSRF_COOKIE_HTTPONLY = True
@@ -337,6 +347,17 @@ IDEAS_PER_PAGE = envint("IDEAS_PER_PAGE", 20)
 # Without Redis each process has its own cache, so with several page processes a vote
 # made through one shows in the others' cached lists within this time.
 IDEA_CARDS_CACHE_SECONDS = envint("IDEA_CARDS_CACHE_SECONDS", 60 if REDIS_URL else 10)
+# Layout fragments ({% sharedcache %}): keyed by everything they show, so this only
+# bounds how long an unused one stays.
+FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 300)
+# A person's permission set and unread count are cached and dropped on every change
+# through the shared cache; without Redis, other processes see a change within this.
+PERMISSIONS_CACHE_SECONDS = envint(
+    "PERMISSIONS_CACHE_SECONDS", 300 if REDIS_URL else 10
+)
+UNREAD_COUNT_CACHE_SECONDS = envint(
+    "UNREAD_COUNT_CACHE_SECONDS", 300 if REDIS_URL else 10
+)
 
 # One console stream, timestamps in UTC. Security events (sign-ins, refusals, rate
 # limits, reveals) go to the "security" logger; every line passes a filter that blanks

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -189,7 +190,7 @@ def _create(recipient, kind, message, url, dedupe_key, delivery) -> Notification
         Notification.objects.filter(pk=note.pk).update(email=email)
         note.email = email
         _send_on_commit(email)
-    live.push_count_on_commit(recipient.pk)
+    unread_changed(recipient.pk)
     return note
 
 
@@ -204,6 +205,7 @@ def _send_on_commit(email: Email) -> None:
 def forget(person) -> None:
     """Delete everything this app holds about ``person`` (their account is closing)."""
     Notification.objects.filter(recipient=person).delete()
+    unread_changed(person.pk)
     Email.objects.filter(recipient=person).delete()
     Follow.objects.filter(follower=person).delete()
     Preference.objects.filter(person=person).delete()
@@ -221,10 +223,29 @@ def data_of(person) -> dict:
     }
 
 
+def _unread_key(user_id: int) -> str:
+    return f"unread:{user_id}"
+
+
 def unread_count(recipient) -> int:
-    return Notification.objects.filter(
-        recipient=recipient, read_at__isnull=True
-    ).count()
+    """The bell's count, shown on every page: cached, and dropped whenever it changes
+    (a notification made, all read, all deleted)."""
+    key = _unread_key(recipient.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(
+            recipient=recipient, read_at__isnull=True
+        ).count()
+        cache.add(key, count, settings.UNREAD_COUNT_CACHE_SECONDS)
+    return count
+
+
+def unread_changed(user_id: int) -> None:
+    """Drop the cached count now and once the change commits, then push the new count
+    to the person's open pages."""
+    cache.delete(_unread_key(user_id))
+    transaction.on_commit(lambda: cache.delete(_unread_key(user_id)), robust=True)
+    live.push_count_on_commit(user_id)
 
 
 def mark_all_read(recipient) -> int:
@@ -232,7 +253,7 @@ def mark_all_read(recipient) -> int:
         recipient=recipient, read_at__isnull=True
     ).update(read_at=timezone.now())
     if changed:
-        live.push_count_on_commit(recipient.pk)
+        unread_changed(recipient.pk)
     return changed
 
 

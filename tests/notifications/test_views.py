@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conversations import services
@@ -113,3 +115,18 @@ def test_closing_an_account_forgets_its_follows_choices_and_emails(
     assert not Preference.objects.filter(person=staff).exists()
     assert not Recipient.objects.filter(person=staff).exists()
     assert not staff.notifications.exists()
+
+
+def test_the_bell_count_is_cached_and_follows_every_change(client, staff):
+    client.force_login(staff)
+    home = reverse("home")
+    client.get(home)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(home)
+    assert not [q for q in queries if "notifications_notification" in q["sql"]]
+
+    notifications.notify(staff, "announcement", "One", "/")
+    notifications.notify(staff, "announcement", "Two", "/")
+    assert "data-unread-count>2<" in client.get(home).content.decode()
+    client.post(reverse("notifications:mark_read"))
+    assert "data-unread-count>0<" in client.get(home).content.decode()
