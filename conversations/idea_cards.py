@@ -68,6 +68,15 @@ class Listing:
     count: int
 
 
+def request_token(request: HttpRequest) -> str:
+    """The request's CSRF token, masked once: each masking draws 32 random characters,
+    and a page puts the token in many forms (the view passes it to its template too)."""
+    token = getattr(request, "_sv_csrf_token", None)
+    if token is None:
+        token = request._sv_csrf_token = get_token(request)
+    return token
+
+
 def _version_key(campaign_id: int) -> str:
     return f"campaign-version:{campaign_id}"
 
@@ -86,11 +95,16 @@ def _version(campaign_id: int) -> str:
     return version
 
 
-def _campaign_state(campaign: Campaign) -> str:
-    """What every cached list of the campaign is keyed by: it changes with each change."""
+def campaign_state(campaign: Campaign) -> str:
+    """What every cached list and page fragment of the campaign is keyed by: it changes
+    with each change (a numbered event, a vote through the version, and any save of the
+    campaign itself: an edit, a pinned note, a board paused)."""
     state = getattr(campaign, "_cards_state", None)
     if state is None:
-        state = f"{campaign.pk}:{campaign.last_event_seq}:{_version(campaign.pk)}"
+        state = (
+            f"{campaign.pk}:{campaign.last_event_seq}:{_version(campaign.pk)}"
+            f":{campaign.updated_at.timestamp()}"
+        )
         campaign._cards_state = state  # once per request: the row was read for it
     return state
 
@@ -139,7 +153,7 @@ class _LazySlice:
 def campaign_themes(campaign: Campaign) -> list[Theme]:
     """The campaign's themes, cached with its lists (renaming or adding one goes
     through ``services.update_campaign``, which changes the campaign's version)."""
-    key = f"themes:{_campaign_state(campaign)}"
+    key = f"themes:{campaign_state(campaign)}"
     themes = cache.get(key)
     if themes is None:
         themes = list(campaign.themes.all())
@@ -153,7 +167,7 @@ def waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:
     held idea, approving, hiding and deleting all change the campaign's version)."""
     if queries.lists_everything(viewer) or not viewer.is_authenticated:
         return []
-    key = f"held-authors:{_campaign_state(campaign)}"
+    key = f"held-authors:{campaign_state(campaign)}"
     authors = cache.get(key)
     if authors is None:
         authors = set(
@@ -226,7 +240,7 @@ def campaign_listing(
             str(part)
             for part in (
                 "idea-cards",
-                _campaign_state(campaign),
+                campaign_state(campaign),
                 get_language(),
                 "all" if queries.lists_everything(viewer) else "visible",
                 sort,
@@ -281,7 +295,7 @@ def _finish(
                     "campaign": campaign,
                     "can_take_part": can_take_part,
                     "request": request,
-                    "csrf_token": get_token(request),
+                    "csrf_token": request_token(request),
                 }
             )
     parts = []
@@ -293,7 +307,7 @@ def _finish(
         parts.append(_pressed(html, my_vote) if my_vote else html)
     text = "".join(parts)
     if can_take_part:
-        text = text.replace(CSRF_MARK, get_token(request)).replace(
+        text = text.replace(CSRF_MARK, request_token(request)).replace(
             NEXT_MARK, escape(request.get_full_path())
         )
     return mark_safe(text)  # noqa: S308 - rendered by the card template

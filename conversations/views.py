@@ -5,6 +5,7 @@ import random
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -120,12 +121,15 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "conversations/campaign_detail.html",
         {
             "campaign": campaign,
+            "state": idea_cards.campaign_state(campaign),  # the page fragments' key
+            "csrf_token": idea_cards.request_token(request),
             "status": campaign.status(now),
             "can_take_part": can_take_part,
             "can_manage": rules.can_manage(request.user, campaign),
             "can_moderate": rules.can_moderate(request.user, campaign),
             "can_pin": campaign.is_board and rules.can_pin_note(request.user, campaign),
             "team_choices": team_choices,
+            "team_view_key": ",".join(str(t.pk) for t in team_choices),
             "team": team,
             "themes": themes,
             "theme_id": theme_id,
@@ -135,7 +139,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cards": listing.cards,
             "idea_count": listing.count,
             "waiting_ideas": idea_cards.waiting_ideas(campaign, request.user),
-            "counts": stats.counts(campaign),
+            # Callables: read only if the fragment showing them is not cached.
+            "counts": lambda: stats.counts(campaign),
             "now": now,
             "following": services.is_following(request.user, campaign),
         },
@@ -145,7 +150,17 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _team_view_choices(campaign: Campaign) -> list[Team]:
     """Teams whose own view of the campaign may be shown: only those with at least
     ``SMALL_GROUP_THRESHOLD`` members, so a view never points at a few people (and
-    only the campaign's audience teams, where it has one)."""
+    only the campaign's audience teams, where it has one). Cached with the campaign's
+    lists: a team growing past the threshold shows within IDEA_CARDS_CACHE_SECONDS."""
+    key = f"team-views:{idea_cards.campaign_state(campaign)}"
+    teams = cache.get(key)
+    if teams is None:
+        teams = _team_view_query(campaign)
+        cache.set(key, teams, settings.IDEA_CARDS_CACHE_SECONDS)
+    return teams
+
+
+def _team_view_query(campaign: Campaign) -> list[Team]:
     teams = Team.objects.annotate(size=Count("memberships")).filter(
         size__gte=settings.SMALL_GROUP_THRESHOLD
     )
