@@ -305,6 +305,8 @@ def _check_page(port: int, path: str, session_key: str) -> int:
 
 
 def _ratio(value: float) -> str:
+    if value >= 1:
+        return f"{value:.2f}x"
     return f"{value:.3f} (1/{1 / value:.0f})" if value else "0"
 
 

@@ -170,7 +170,14 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Above the default 300: the header is cached per person, and culling a
+            # third of the entries at the limit would drop the campaigns' lists too.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Background tasks (django-tasks, the backport of Django 6's django.tasks): emails,
 # digests and synthesis run outside the request that asked for them. The queue is a
