@@ -153,7 +153,7 @@ def _day_keys(connection, field: str, bounds: list[datetime]) -> tuple[Func, lis
 
 def _per_day(queryset, field: str, days: list[date]) -> dict[int, int]:
     """Rows per day, as {index of the day in ``days``: count}: grouped in the database
-    (SQLite: by UTC hour, at most 24 groups a day), added up into days here."""
+    (on SQLite by the hour of the stored UTC text), added up into days here."""
     bounds = [_midnight(day) for day in days]
     bounds.append(_midnight(days[-1] + timedelta(days=1)))
     key, edges = _day_keys(connections[queryset.db], field, bounds)
