@@ -15,13 +15,15 @@ where exactly one group of a breakdown would be hidden, the next smallest is hid
 so the hidden number cannot be worked out from the total.
 """
 
+from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import Count, F, Func, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,7 @@ from conversations.models import (
     Theme,
     Visibility,
 )
-from voting.models import Tally, Vote
+from voting.models import Vote
 
 TOP_IDEAS = 5
 LEAST_GROUPS = 5
@@ -67,6 +69,13 @@ def _visible_comments(campaign: Campaign):
     )
 
 
+def _voted_comments(campaign: Campaign):
+    """Visible comments that have a tally (all that were ever voted on). Reached from
+    the tally side, so the cost follows the comments with votes rather than every
+    comment of the campaign (0.1 ms instead of 31 ms for 50,000 comments)."""
+    return _visible_comments(campaign).filter(tallies__isnull=False)
+
+
 def _votes(campaign: Campaign) -> list:
     """Votes on visible ideas, and on visible comments: two querysets, so each can use
     the (target type, target id) index; one query with OR between them scans every vote."""
@@ -79,7 +88,7 @@ def _votes(campaign: Campaign) -> list:
         ),
         Vote.objects.filter(
             target_type=comment_type,
-            target_id__in=_visible_comments(campaign).values("pk"),
+            target_id__in=_voted_comments(campaign).values("pk"),
         ),
     ]
 
@@ -90,10 +99,9 @@ def _totals(campaign: Campaign, themes: list[dict]) -> dict:
     Every idea is under one of its campaign's themes, so the ideas' totals are the sums
     of :func:`themes_by_activity`; votes on comments are read from the tally side, where
     only comments with votes have a row."""
-    comment_votes = Tally.objects.filter(
-        target_type=ContentType.objects.get_for_model(Comment),
-        target_id__in=_visible_comments(campaign).values("pk"),
-    ).aggregate(n=Coalesce(Sum(F("support") + F("dont_support")), 0))["n"]
+    comment_votes = _voted_comments(campaign).aggregate(
+        n=Coalesce(Sum(F("tallies__support") + F("tallies__dont_support")), 0)
+    )["n"]
     idea_votes = sum(t["votes"] for t in themes)
     return {
         "ideas": sum(t["ideas"] for t in themes),
@@ -115,28 +123,51 @@ def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, dt_time.min))
 
 
-def _per_day(queryset, field: str, days: list[date]) -> dict[int, int]:
-    """Rows per day, as {index of the day in ``days``: count}.
+class _WidthBucket(Func):
+    """PostgreSQL's width_bucket over ascending bounds: 1 for a value in the first
+    interval, 2 in the second... a binary search per row, exact in any time zone."""
 
-    One aggregate row of running totals ("before the end of day n"), differenced here:
-    the database compares each timestamp with the local midnights, with no GROUP BY to
-    sort and no per-row date function (SQLite truncates to a local date with a Python
-    function per row, which cost 0.3 s for 20,000 votes).
+    function = "WIDTH_BUCKET"
+    arity = 2
+    output_field = IntegerField()
+
+
+def _day_keys(connection, field: str, bounds: list[datetime]) -> tuple[Func, list]:
+    """An expression to group rows by, and each bound as a key of it, in order: the
+    rows of day n have keys from ``edges[n]`` up to (not including) ``edges[n + 1]``.
+
+    SQLite groups by a prefix of the stored UTC text ("YYYY-MM-DD HH"; minute or second
+    where a local midnight is not on the hour), which stays in C: Django's TruncDate
+    there is a Python function per row (0.3 s for 20,000 votes), and a conditional
+    count per day costs a comparison per row per day (100,000 votes: 51 ms over 11
+    days, 0.36 s over 100, against 41 ms grouped by hour for any length).
     """
+    if connection.vendor != "sqlite":
+        return _WidthBucket(F(field), Value(bounds)), list(range(1, len(bounds) + 1))
+    edges = [connection.ops.adapt_datetimefield_value(b) for b in bounds]
+    length = 19
+    if all(edge.endswith(":00") for edge in edges):
+        length = 13 if all(edge.endswith(":00:00") for edge in edges) else 16
+    return Substr(field, 1, length), [edge[:length] for edge in edges]
+
+
+def _per_day(queryset, field: str, days: list[date]) -> dict[int, int]:
+    """Rows per day, as {index of the day in ``days``: count}: grouped in the database
+    (on SQLite by the hour of the stored UTC text), added up into days here."""
     bounds = [_midnight(day) for day in days]
     bounds.append(_midnight(days[-1] + timedelta(days=1)))
-    running = queryset.filter(**{f"{field}__gte": bounds[0]}).aggregate(
-        **{
-            f"d{n}": Count("pk", filter=Q(**{f"{field}__lt": bounds[n + 1]}))
-            for n in range(len(days))
-        }
+    key, edges = _day_keys(connections[queryset.db], field, bounds)
+    rows = (
+        queryset.filter(**{f"{field}__gte": bounds[0], f"{field}__lt": bounds[-1]})
+        .order_by()
+        .values(key=key)
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
     )
-    counts, before = {}, 0
-    for n in range(len(days)):
-        total = running[f"d{n}"] or 0
-        if total != before:
-            counts[n] = total - before
-        before = total
+    counts: dict[int, int] = {}
+    for value, n in rows:
+        day = bisect_right(edges, value) - 1
+        counts[day] = counts.get(day, 0) + n
     return counts
 
 

@@ -1,14 +1,17 @@
 """The participation figures, checked number by number on a campaign built to know them."""
 
-from datetime import timedelta
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Band, Directorate, StaffGroup
-from conversations.models import Idea, Participation, Visibility
+from conversations.models import Comment, Idea, Participation, Visibility
 from reports import figures
+from voting.models import Vote
 from voting.services import cast_vote
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +200,78 @@ def test_timeline_counts_each_day(world):
     assert sum(d["comments"] for d in data["timeline"]) == 3
     assert sum(d["votes"] for d in data["timeline"]) == 6
     assert days[today]["votes"] == 6
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/London",  # clocks go back on 25 October
+        "Asia/Kolkata",  # midnight at half past the UTC hour
+        "Asia/Kathmandu",  # and at a quarter past
+        "Australia/Lord_Howe",  # clocks go forward half an hour on 4 October
+    ],
+)
+def test_timeline_days_are_the_organisations_days_around_every_midnight(
+    zone, settings, make_campaign, make_idea, make_comment, make_staff
+):
+    settings.TIME_ZONE = zone
+    local = ZoneInfo(zone)
+    first, last = datetime(2026, 9, 30).date(), datetime(2026, 10, 27).date()
+    campaign = make_campaign("closed", now=datetime(2026, 11, 10, tzinfo=UTC))
+    campaign.opens_at = datetime(2026, 9, 30, 9, tzinfo=local)
+    campaign.closes_at = datetime(2026, 10, 27, 17, tzinfo=local)
+    campaign.save()
+    # A second either side of each local midnight, and in the middle of the days the
+    # clocks change (1.30 happens twice in London on 25 October).
+    instants = [datetime(2026, 10, 25, 0, 30, tzinfo=local).astimezone(UTC)]
+    instants += [instants[0] + timedelta(hours=n) for n in (1, 2, 3)]
+    instants.append(datetime(2026, 10, 4, 12, tzinfo=local).astimezone(UTC))
+    for n in range((last - first).days + 2):
+        midnight = datetime.combine(first + timedelta(days=n), datetime.min.time())
+        at = midnight.replace(tzinfo=local).astimezone(UTC)
+        instants += [at - timedelta(seconds=1), at, at + timedelta(seconds=1)]
+    author, voter = make_staff(), make_staff()
+    for at in instants:
+        idea = make_idea(campaign, author=author, created_at=at)
+        comment = make_comment(idea, author=author)
+        cast_vote(voter, idea, 1)
+        Comment.objects.filter(pk=comment.pk).update(created_at=at)
+        Vote.objects.filter(voter=voter, target_id=idea.pk).update(created_at=at)
+
+    data = figures.campaign_figures(campaign)
+
+    days = Counter(at.astimezone(local).date().isoformat() for at in instants)
+    expected = {
+        (first + timedelta(days=n)).isoformat(): days[
+            (first + timedelta(days=n)).isoformat()
+        ]
+        for n in range((last - first).days + 1)
+    }
+    for series in ("ideas", "comments", "votes"):
+        assert {d["date"]: d[series] for d in data["timeline"]} == expected, series
+
+
+def test_votes_on_visible_comments_count_in_the_total_and_the_timeline(
+    world, make_comment, make_staff
+):
+    shown = make_comment(world["ideas"][2])
+    hidden = make_comment(world["ideas"][2])
+    Comment.objects.filter(pk=hidden.pk).update(visibility=Visibility.HIDDEN)
+    voters = [make_staff() for _ in range(3)]
+    for voter in voters:
+        cast_vote(voter, shown, 1)
+        cast_vote(voter, hidden, 1)
+    cast_vote(voters[0], shown, -1)  # a changed vote still counts once
+    cast_vote(voters[1], shown, 0)  # a withdrawn one not at all
+    lone = make_comment(world["ideas"][2])
+    cast_vote(voters[2], lone, 1)
+    cast_vote(voters[2], lone, 0)  # its tally stays, at nought
+
+    data = figures.campaign_figures(world["campaign"], world["now"])
+
+    assert data["votes"] == 6 + 2
+    today = timezone.localdate(world["now"]).isoformat()
+    assert {d["date"]: d["votes"] for d in data["timeline"]}[today] == 6 + 2
 
 
 def test_most_supported_most_discussed_and_themes_by_activity(world):
