@@ -35,7 +35,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from conversations import queries
+from conversations import content_cache, queries
 from conversations.events import NeutralViewer
 from conversations.models import Campaign, Idea, Theme, Visibility
 from voting.services import votes_by_voter
@@ -154,10 +154,10 @@ def campaign_themes(campaign: Campaign) -> list[Theme]:
     """The campaign's themes, cached with its lists (renaming or adding one goes
     through ``services.update_campaign``, which changes the campaign's version)."""
     key = f"themes:{campaign_state(campaign)}"
-    themes = cache.get(key)
+    themes = content_cache.get(key)
     if themes is None:
         themes = list(campaign.themes.all())
-        cache.set(key, themes, settings.IDEA_CARDS_CACHE_SECONDS)
+        content_cache.set(key, themes, settings.IDEA_CARDS_CACHE_SECONDS)
     return themes
 
 
@@ -168,14 +168,14 @@ def waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:
     if queries.lists_everything(viewer) or not viewer.is_authenticated:
         return []
     key = f"held-authors:{campaign_state(campaign)}"
-    authors = cache.get(key)
+    authors = content_cache.get(key)
     if authors is None:
         authors = set(
             Idea.objects.filter(campaign=campaign, visibility=Visibility.HELD)
             .values_list("author_id", flat=True)
             .distinct()
         )
-        cache.set(key, authors, settings.IDEA_CARDS_CACHE_SECONDS)
+        content_cache.set(key, authors, settings.IDEA_CARDS_CACHE_SECONDS)
     if viewer.pk not in authors:
         return []
     return queries.own_waiting_ideas(campaign, viewer)
@@ -250,7 +250,7 @@ def campaign_listing(
                 int(can_take_part),
             )
         )
-        entry = cache.get(key)
+        entry = content_cache.get(key)
     paginator = Paginator(ideas, per_page)  # only sliced when the cards are made
     if entry is None:
         # Count with a cheap index-only query, not the list query with its tally join.
@@ -263,7 +263,7 @@ def campaign_listing(
             "cards": _render_neutral(list(page), campaign, can_take_part),
         }
         if key is not None:
-            cache.set(key, entry, settings.IDEA_CARDS_CACHE_SECONDS)
+            content_cache.set(key, entry, settings.IDEA_CARDS_CACHE_SECONDS)
     else:
         paginator.count = entry["count"]
         page = paginator.get_page(number)  # never evaluated: the cards are cached

@@ -5,7 +5,6 @@ import random
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Team
 from conversations import (
+    content_cache,
     idea_cards,
     moderation,
     own_posts,
@@ -153,10 +153,10 @@ def _team_view_choices(campaign: Campaign) -> list[Team]:
     only the campaign's audience teams, where it has one). Cached with the campaign's
     lists: a team growing past the threshold shows within IDEA_CARDS_CACHE_SECONDS."""
     key = f"team-views:{idea_cards.campaign_state(campaign)}"
-    teams = cache.get(key)
+    teams = content_cache.get(key)
     if teams is None:
         teams = _team_view_query(campaign)
-        cache.set(key, teams, settings.IDEA_CARDS_CACHE_SECONDS)
+        content_cache.set(key, teams, settings.IDEA_CARDS_CACHE_SECONDS)
     return teams
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts import roles as role_groups
 from accounts.models import StaffMember, Team, TeamMembership
+from conversations import content_cache
 from conversations.models import (
     Campaign,
     Comment,
@@ -52,8 +53,10 @@ def _fresh_cache():
     """The cache is shared (Redis) in one of the two modes: the posting rate limiter,
     campaign counts and allauth's rate limits must not leak between tests."""
     cache.clear()
+    content_cache.clear()
     yield
     cache.clear()
+    content_cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

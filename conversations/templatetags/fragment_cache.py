@@ -11,12 +11,12 @@ holds every input named in ``vary``, so nothing needs dropping; entries expire a
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from conversations import content_cache
 from conversations.idea_cards import CSRF_MARK
 
 register = template.Library()
@@ -38,11 +38,11 @@ class SharedCacheNode(template.Node):
     def render(self, context) -> str:
         vary = [get_language(), *(value.resolve(context) for value in self.vary_on)]
         key = make_template_fragment_key(self.name, vary)
-        html = cache.get(key)
+        html = content_cache.get(key)
         if html is None:
             with context.push(csrf_token=CSRF_MARK):
                 html = self.nodelist.render(context)
-            cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
+            content_cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
         if CSRF_MARK in html:
             html = html.replace(CSRF_MARK, _token(context))
         return mark_safe(html)  # noqa: S308 - rendered by the template itself
