@@ -79,11 +79,19 @@ class CampaignConsumer(sockets.LeanSocketMixin, AsyncWebsocketConsumer):
         await self.accept()
         await self.hub.subscribe(self, self.groups_joined, campaign_id)
         self.viewers_known = self.hub.viewers(campaign_id)
-        self.enqueue(
-            json.dumps(
-                {"type": "hello", "seq": access.seq, "viewers": self.viewers_known}
-            )
+        hello = json.dumps(
+            {"type": "hello", "seq": access.seq, "viewers": self.viewers_known}
         )
+        if self.backlog is not None:
+            self.enqueue(hello)
+            return
+        try:
+            await self.send(text_data=hello)  # no writer task just for the greeting
+        except BaseException:
+            # Gone already (no disconnect message will come): leave the hub now.
+            self.closing = True
+            await self._leave_hub()
+            raise
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
