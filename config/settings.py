@@ -383,7 +383,11 @@ NOTIFICATION_EMAIL_ATTEMPTS = envint("NOTIFICATION_EMAIL_ATTEMPTS", 5)
 # forked each time (bench/LIVE.md). With Django's pool, closing hands the connection
 # back. Off where connections persist (CONN_MAX_AGE > 0, the pool refuses that) or
 # with DB_POOL=0 (e.g. behind PgBouncer). DB_POOL_MAX: connections per process.
-if DATABASE_URL and not DATABASES["default"]["CONN_MAX_AGE"] and envbool("DB_POOL", True):
+if (
+    DATABASE_URL
+    and not DATABASES["default"]["CONN_MAX_AGE"]
+    and envbool("DB_POOL", True)
+):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": envint("DB_POOL_MAX", 8),

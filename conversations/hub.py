@@ -144,6 +144,10 @@ class Hub:
                 await self._dispatch(message)
             except Exception:
                 logger.exception("Live hub failed to dispatch a message")
+            # Let the sockets' writers run before the next message: a burst already
+            # buffered by the layer would otherwise fill every backlog at once, and
+            # close fast clients as if they were slow.
+            await asyncio.sleep(0)
 
     async def _dispatch(self, message: dict) -> None:
         if message.get("type") != LAYER_MESSAGE_TYPE:
