@@ -6,8 +6,8 @@ connections before ``connect``) and keeps a session, a user and three copies of 
 scope for as long as the socket is open. A worker restart reconnects thousands of
 sockets at once, and they queue on that thread (bench/LIVE.md). Here the middleware
 only reads the session key from the cookie; the consumer finds the person in the
-same hop as its own checks, through Django's own ``auth.get_user`` (session engine,
-authentication backend, session-hash check), and keeps none of it.
+same hop as its own checks, as ``auth.get_user`` would (session engine, authentication
+backend, session-hash check; the user's row by a prepared query), and keeps none of it.
 """
 
 from importlib import import_module
