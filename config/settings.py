@@ -403,3 +403,21 @@ CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 # with back-off (1, 5, 25, 125 minutes...) up to this many attempts in all.
 NOTIFICATION_DIGEST_HOUR = envint("NOTIFICATION_DIGEST_HOUR", 7)
 NOTIFICATION_EMAIL_ATTEMPTS = envint("NOTIFICATION_EMAIL_ATTEMPTS", 5)
+
+# --- Live sockets: PostgreSQL connection pool (h-live2) ---------------------------
+# Under ASGI every database_sync_to_async call closes its connection afterwards
+# (CONN_MAX_AGE=0, rightly: each thread would keep its own), so each websocket connect,
+# each vote and each hub flush opened a new PostgreSQL connection, a server process
+# forked each time (bench/LIVE.md). With Django's pool, closing hands the connection
+# back. Off where connections persist (CONN_MAX_AGE > 0, the pool refuses that) or
+# with DB_POOL=0 (e.g. behind PgBouncer). DB_POOL_MAX: connections per process.
+if (
+    DATABASE_URL
+    and not DATABASES["default"]["CONN_MAX_AGE"]
+    and envbool("DB_POOL", True)
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": envint("DB_POOL_MAX", 8),
+        "timeout": 10,
+    }

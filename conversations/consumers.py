@@ -14,13 +14,11 @@ from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.functional import LazyObject, empty
 
+from accounts import sockets
 from accounts.models import StaffMember
-from conversations import events, queries, rules
+from conversations import events, queries, rules, socket_access
 from conversations.hub import get_hub
 from conversations.models import Campaign
 
@@ -43,52 +41,57 @@ CLOSE_ABUSE = 4429
 CLOSE_TOO_BIG = 1009
 
 
-class CampaignConsumer(AsyncWebsocketConsumer):
-    # Fan-out goes through the process hub, not one layer channel per socket: no alias
-    # means Channels gives this consumer no channel of its own (less memory per socket).
-    channel_layer_alias = "__hub_only__"
+class CampaignConsumer(sockets.LeanSocketMixin, AsyncWebsocketConsumer):
+    # Fan-out goes through the process hub, not one layer channel per socket (the
+    # lean mixin gives the consumer no layer at all: less memory per socket).
 
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
         # Frames waiting for this socket, written by a task that exists only while
-        # there is a backlog: an idle socket holds no task and no asyncio.Queue.
-        self.backlog: deque[str] = deque()
+        # there is a backlog: an idle socket holds no task, no queue, no deque.
+        self.backlog: deque[str] | None = None
         self.writer: asyncio.Task | None = None
         self.closing = False
         self.viewers_known: int | None = None  # the count this viewer was last told
         self.recheck: asyncio.Task | None = None
-        user = self.scope.get("user")
-        campaign_id = self.scope["url_route"]["kwargs"]["campaign_id"]
-        allowed, is_moderator, seq, restricted = await _authorise(user, campaign_id)
-        if not allowed:
+        self.recent: list[float] | None = None
+        scope = self.scope
+        self.campaign_id = campaign_id = scope["url_route"]["kwargs"]["campaign_id"]
+        access = await _authorise(scope.get("session_key"), campaign_id)
+        self.language = language_of(scope)
+        if not access.allowed:
             logger.info(
-                "Websocket refused: user %s, campaign %s",
-                getattr(user, "pk", None),
-                campaign_id,
+                "Websocket refused: user %s, campaign %s", access.user_id, campaign_id
             )
             # Accept, then close with our code: a handshake refusal would look like a
             # network failure, and the page would keep trying to reconnect.
             await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.campaign_id = campaign_id
-        self.language = language_of(self.scope)
-        if restricted:
+        if access.restricted:
             self.recheck = asyncio.get_running_loop().create_task(
-                self._recheck_access(user.pk)
+                self._recheck_access(access.user_id)
             )
-        _release_user(self.scope)
-        self.recent: list[float] = []
         self.hub = await get_hub()
         self.groups_joined = [events.campaign_group(campaign_id)]
-        if is_moderator:
+        if access.moderates:
             self.groups_joined.append(events.moderators_group(campaign_id))
         await self.accept()
         await self.hub.subscribe(self, self.groups_joined, campaign_id)
         self.viewers_known = self.hub.viewers(campaign_id)
-        self.enqueue(
-            json.dumps({"type": "hello", "seq": seq, "viewers": self.viewers_known})
+        hello = json.dumps(
+            {"type": "hello", "seq": access.seq, "viewers": self.viewers_known}
         )
+        if self.backlog is not None:
+            self.enqueue(hello)
+            return
+        try:
+            await self.send(text_data=hello)  # no writer task just for the greeting
+        except BaseException:
+            # Gone already (no disconnect message will come): leave the hub now.
+            self.closing = True
+            await self._leave_hub()
+            raise
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
@@ -98,7 +101,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         if self.groups_joined:
             groups, self.groups_joined = self.groups_joined, []
             await self.hub.unsubscribe(self, groups, self.campaign_id)
-        self.backlog.clear()
+        self.backlog = None
         if self.writer is not None:
             self.writer.cancel()
             self.writer = None
@@ -123,7 +126,9 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         """Called by the hub for every frame; never blocks the hub."""
         if self.closing:
             return
-        if len(self.backlog) >= SEND_QUEUE:
+        if self.backlog is None:
+            self.backlog = deque()
+        elif len(self.backlog) >= SEND_QUEUE:
             logger.warning(
                 "Websocket too slow, disconnecting: campaign %s", self.campaign_id
             )
@@ -152,6 +157,8 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         finally:
             if self.writer is asyncio.current_task():
                 self.writer = None
+                if not self.backlog:
+                    self.backlog = None  # an idle socket keeps no deque
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None
@@ -195,7 +202,7 @@ class CampaignConsumer(AsyncWebsocketConsumer):
 
     def _within_rate(self) -> bool:
         now = time.monotonic()
-        self.recent = [t for t in self.recent if now - t < RATE_WINDOW]
+        self.recent = [t for t in self.recent or () if now - t < RATE_WINDOW]
         self.recent.append(now)
         if len(self.recent) > RATE_CLOSE:
             logger.warning("Websocket flooding, closing: campaign %s", self.campaign_id)
@@ -229,26 +236,12 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         )
 
 
-def _release_user(scope: dict) -> None:
-    """Let go of the user object once it has been used.
-
-    An open socket keeps its scope, and the copies the middlewares made of it, for as
-    long as it is open; the consumer never reads the user after ``connect``, so
-    holding it costs memory on every idle socket for nothing. Reading it afterwards
-    fails loudly (the proxy is emptied, not replaced). The session stays: Channels'
-    session middleware looks at it on every frame sent.
-    """
-    proxy = scope.get("user")
-    if isinstance(proxy, LazyObject):
-        proxy._wrapped = empty
-
-
 def language_of(scope: dict) -> str:
     """The interface language of the page that opened the socket, chosen the way
     LocaleMiddleware chose it for that page: language cookie, then Accept-Language."""
     headers = dict(scope.get("headers") or ())
     request = SimpleNamespace(
-        COOKIES=scope.get("cookies") or {},
+        COOKIES=sockets.cookies_of(scope),
         META={
             "HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode(
                 "latin-1"
@@ -281,35 +274,8 @@ def _valid_targets(targets) -> bool:
     )
 
 
-@database_sync_to_async
-def _authorise(user, campaign_id: int) -> tuple[bool, bool, int, bool]:
-    """(may view, moderates, the campaign's last event number, restricted to teams) in
-    one thread hop: the campaign row read to decide also holds the number the greeting
-    carries."""
-    if user is None or not user.is_authenticated:
-        return False, False, 0, False
-    campaign = (
-        Campaign.objects.filter(pk=campaign_id)
-        .prefetch_related("audience_teams")
-        .first()
-    )
-    _load_permissions(user)
-    try:
-        if campaign is None or not rules.can_view(user, campaign, timezone.now()):
-            return False, False, 0, False
-        restricted = campaign.is_board or bool(campaign.audience_teams.all())
-        return (
-            True,
-            rules.can_moderate(user, campaign),
-            campaign.last_event_seq,
-            restricted,
-        )
-    finally:
-        # The socket keeps its scope (and so this user) while it is open, and never
-        # asks about permissions again: do not keep every permission name per socket.
-        person = getattr(user, "_wrapped", user)  # the scope holds a lazy proxy
-        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-            vars(person).pop(cache, None)
+# Everything a connect asks of the database, in one hop to Channels' database thread.
+_authorise = database_sync_to_async(socket_access.authorise)
 
 
 @database_sync_to_async
@@ -325,21 +291,6 @@ def _still_allowed(user_id: int, campaign_id: int) -> bool:
     if user is None or campaign is None:
         return False
     return rules.can_view(user, campaign, timezone.now())
-
-
-def _load_permissions(user) -> None:
-    """What ModelBackend.get_all_permissions would cache on the user (its own and its
-    groups' permissions), in one query instead of two: a connect storm after a deploy
-    runs every socket's checks on Channels' one database thread."""
-    person = getattr(user, "_wrapped", user)
-    if not person.is_active or person.is_superuser:
-        return  # has_perm answers these without the cache
-    rows = (
-        Permission.objects.filter(Q(user=person) | Q(group__user=person))
-        .values_list("content_type__app_label", "codename")
-        .distinct()
-    )
-    person._perm_cache = {f"{app}.{codename}" for app, codename in rows}
 
 
 _tallies = database_sync_to_async(queries.visible_tallies)

@@ -42,6 +42,11 @@ TALLY_INTERVAL = 0.25  # seconds between tally frames per campaign, per process
 # processes hear it at most once per interval, so N viewers joining at once cost O(N)
 # frames, not N*(N-1)/2 (a new viewer already gets the count in its greeting).
 PRESENCE_INTERVAL = 0.4
+# Each count frame costs the event loop about what a frame of news does, per socket: a
+# crowd joining at once (a worker restart) would get one every PRESENCE_INTERVAL for as
+# long as the joins last. Past this many frames a second the interval grows with the
+# crowd (1,000 local viewers: a count at most once a second).
+COUNT_FRAMES_PER_SECOND = 1000
 PRESENCE_HEARTBEAT = 20.0  # re-announce so counts survive a lost message
 PRESENCE_STALE = 60.0  # forget a process that stopped announcing (crashed)
 INTERNAL_TYPES = {"tally.dirty", "presence"}
@@ -58,6 +63,7 @@ class Hub:
         self.presence: dict[int, dict[str, tuple[int, float]]] = defaultdict(dict)
         self.viewers_sent: dict[int, int] = {}
         self.presence_scheduled: set[int] = set()
+        self.push_scheduled: set[int] = set()
         self._started = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
 
@@ -138,6 +144,10 @@ class Hub:
                 await self._dispatch(message)
             except Exception:
                 logger.exception("Live hub failed to dispatch a message")
+            # Let the sockets' writers run before the next message: a burst already
+            # buffered by the layer would otherwise fill every backlog at once, and
+            # close fast clients as if they were slow.
+            await asyncio.sleep(0)
 
     async def _dispatch(self, message: dict) -> None:
         if message.get("type") != LAYER_MESSAGE_TYPE:
@@ -153,7 +163,7 @@ class Hub:
                 payload["count"],
                 time.monotonic(),
             )
-            self._push_viewers(campaign_id)
+            self._schedule_push(campaign_id)  # not at once: every hub announces
         else:
             self._send_payload(group, payload)
             if "seq" in payload:
@@ -181,12 +191,23 @@ class Hub:
         if campaign_id not in self.presence_scheduled:
             self.presence_scheduled.add(campaign_id)
             self._spawn(self._announce_later(campaign_id))
+        self._schedule_push(campaign_id)
 
     async def _announce_later(self, campaign_id: int) -> None:
         await asyncio.sleep(PRESENCE_INTERVAL)
         self.presence_scheduled.discard(campaign_id)
-        self._push_viewers(campaign_id)
         await self._announce(campaign_id)
+
+    def _schedule_push(self, campaign_id: int) -> None:
+        if campaign_id not in self.push_scheduled:
+            self.push_scheduled.add(campaign_id)
+            self._spawn(self._push_later(campaign_id))
+
+    async def _push_later(self, campaign_id: int) -> None:
+        crowd = self.local_viewers(campaign_id) / COUNT_FRAMES_PER_SECOND
+        await asyncio.sleep(max(PRESENCE_INTERVAL, crowd))
+        self.push_scheduled.discard(campaign_id)
+        self._push_viewers(campaign_id)
 
     async def _announce(self, campaign_id: int) -> None:
         count = self.local_viewers(campaign_id)

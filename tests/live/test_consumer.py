@@ -293,6 +293,24 @@ async def test_team_campaign_is_refused_for_outsiders_and_open_to_its_teams(
     assert as_member.admitted
 
 
+async def test_narrowing_an_audience_refuses_the_next_socket_of_someone_now_outside(
+    connect, make_team, make_staff, make_campaign, manager
+):
+    ward = await db(make_team)()
+    campaign = await db(make_campaign)("open")
+    outsider = await db(make_staff)()
+    before = await connect(outsider, campaign.pk)  # the campaign's access is cached
+    assert before.admitted
+
+    await db(services.update_campaign)(
+        campaign, manager, themes=["Health and wellbeing"], audience_teams=[ward]
+    )
+    after = await connect(outsider, campaign.pk)
+
+    assert not after.admitted
+    assert after.close_code == consumers.CLOSE_FORBIDDEN
+
+
 async def test_refusals_are_logged(connect, campaign, caplog):
     with caplog.at_level(logging.INFO, logger="conversations.consumers"):
         await connect(None, campaign.pk)

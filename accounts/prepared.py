@@ -1,0 +1,65 @@
+"""A read query built and compiled to SQL once, then run with fresh parameters.
+
+Building and compiling a queryset costs a few hundred microseconds, several times
+what the database takes to answer a lookup by key; a burst of websocket connects
+pays that on Channels' single database thread for every socket (bench/LIVE.md).
+Values come back as the ORM would give them (its converters are applied), but as
+plain rows: tuples, or a model's fields in ``concrete_fields`` order.
+"""
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+
+# Stand-ins for the arguments while compiling, found again among the compiled
+# parameters. Large and positive, so no integer field's range check drops them.
+_MARKS = tuple(7_000_000_000_000_000_000 + n for n in range(8))
+
+
+class Prepared:
+    def __init__(self, build: Callable[..., QuerySet], using: str = "default"):
+        self.build = build
+        self.using = using
+        # vendor -> (sql, for each parameter: the argument's index or (a constant,),
+        # how many columns were asked for (DISTINCT adds the ordering's after them),
+        # the ORM's converters by column)
+        self._compiled: dict[str, tuple[str, list, int, list]] = {}
+
+    def rows(self, *args) -> list[tuple]:
+        connection = connections[self.using]
+        compiled = self._compiled.get(connection.vendor)
+        if compiled is None:
+            compiled = self._compile(connection, len(args))
+        sql, binding, columns, converters = compiled
+        params = [args[b] if isinstance(b, int) else b[0] for b in binding]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if rows and (converters or len(rows[0]) != columns):
+            rows = [_convert(row[:columns], converters, connection) for row in rows]
+        return rows
+
+    def _compile(self, connection, count: int) -> tuple[str, list, int, list]:
+        queryset = self.build(*_MARKS[:count])
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        binding = [_MARKS.index(p) if p in _MARKS else (p,) for p in params]
+        columns = compiler.col_count
+        selected = [select[0] for select in compiler.select[:columns]]
+        converters = list(compiler.get_converters(selected).items())
+        compiled = (sql, binding, columns, converters)
+        self._compiled[connection.vendor] = compiled
+        return compiled
+
+
+def _convert(row: tuple, converters: list, connection) -> tuple:
+    if not converters:
+        return row
+    row = list(row)
+    for position, (functions, expression) in converters:
+        value = row[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[position] = value
+    return tuple(row)
