@@ -18,11 +18,10 @@ from channels.exceptions import StopConsumer
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.http import parse_cookie
 from django.utils.crypto import constant_time_compare
 
+from accounts import permission_cache
 from accounts.models import StaffMember
 from accounts.prepared import Prepared
 
@@ -105,26 +104,12 @@ def _model_backend_user(session, backend):
     return None
 
 
-_permissions = Prepared(
-    lambda user_id: (
-        Permission.objects.filter(Q(user=user_id) | Q(group__user=user_id))
-        .values_list("content_type__app_label", "codename")
-        .distinct()
-    )
-)
-
-
 def load_permissions(user) -> None:
-    """Fill ModelBackend's permission cache on ``user`` in one prepared query (its own
-    and its groups' permissions; Django runs two), so ``has_perm`` asks nothing more.
-
-    A seam: once accounts has its cached permission backend, this becomes
-    ``user.get_all_permissions()`` (which will not query) or simply goes.
-    """
+    """Put the person's permission set on ``user`` from the cache
+    (``accounts.permission_cache``), so ``has_perm`` asks the database nothing."""
     if not user.is_active or user.is_superuser:
-        return  # has_perm answers these without the cache
-    rows = _permissions.rows(user.pk)
-    user._perm_cache = {f"{app}.{codename}" for app, codename in rows}
+        return  # has_perm answers these without the set
+    user._perm_cache = permission_cache.granted(user)
 
 
 class LeanSocketMixin:

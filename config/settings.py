@@ -404,7 +404,7 @@ CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 NOTIFICATION_DIGEST_HOUR = envint("NOTIFICATION_DIGEST_HOUR", 7)
 NOTIFICATION_EMAIL_ATTEMPTS = envint("NOTIFICATION_EMAIL_ATTEMPTS", 5)
 
-# --- Live sockets: PostgreSQL connection pool (h-live2) ---------------------------
+# PostgreSQL connection pool.
 # Under ASGI every database_sync_to_async call closes its connection afterwards
 # (CONN_MAX_AGE=0, rightly: each thread would keep its own), so each websocket connect,
 # each vote and each hub flush opened a new PostgreSQL connection, a server process

@@ -228,13 +228,15 @@ def _unread_key(user_id: int) -> str:
 
 
 def unread_count(recipient) -> int:
-    """The bell's count, shown on every page: cached, and dropped whenever it changes
-    (a notification made, all read, all deleted)."""
-    key = _unread_key(recipient.pk)
+    """The bell's count (``recipient``: a person or their id), shown on every page:
+    cached, and dropped whenever it changes (a notification made, all read, all
+    deleted)."""
+    user_id = getattr(recipient, "pk", recipient)
+    key = _unread_key(user_id)
     count = cache.get(key)
     if count is None:
         count = Notification.objects.filter(
-            recipient=recipient, read_at__isnull=True
+            recipient_id=user_id, read_at__isnull=True
         ).count()
         cache.add(key, count, settings.UNREAD_COUNT_CACHE_SECONDS)
     return count
