@@ -2,9 +2,11 @@
 and finished for each viewer.
 
 Rendering 50 cards was most of the campaign page's time. A card is the same for every
-viewer of a list but for three things, which are never cached and are put in per
+viewer of a list but for four things, which are never cached and are put in per
 request:
 
+- the tallies (read for the page's ideas: one query), so a vote, the most frequent
+  change of a busy campaign, does not make every list render again;
 - the viewer's CSRF token and the page's own address, in the vote forms' hidden
   fields (cached as markers that user text can never contain: titles are escaped and
   bodies sanitised, which drops HTML comments);
@@ -15,8 +17,9 @@ request:
 A cached list is keyed by everything a neutral card depends on: the campaign's last
 event number (bumped in the same transaction as every numbered event: a post, a hide
 or restore, an edit, a status change, a merge, a deletion), the campaign's version
-(dropped by :func:`campaign_changed`, which ``stats.forget`` calls for every change,
-votes included), the interface language, whether the list is the moderators' one
+(dropped by :func:`campaign_changed`, which ``stats.forget`` calls for every change
+but votes), the time the campaign row was last saved, and for the most supported
+order the tallies' version too (dropped by every vote), the interface language, whether the list is the moderators' one
 (held and hidden ideas too), sort, theme, page, page size and whether the viewer can
 take part. Lists also expire after ``IDEA_CARDS_CACHE_SECONDS``, which bounds what no
 key can see (an author renaming themselves on their profile).
@@ -38,7 +41,7 @@ from django.utils.translation import get_language
 from conversations import content_cache, queries
 from conversations.events import NeutralViewer
 from conversations.models import Campaign, Idea, Theme, Visibility
-from voting.services import votes_by_voter
+from voting.services import tallies_of, votes_by_voter
 
 CARD_TEMPLATE = "conversations/includes/idea_card.html"
 # HTML comments: escaped titles and sanitised bodies can never contain one.
@@ -50,6 +53,12 @@ _UNPRESSED = {
     -1: 'value="dont_support" aria-pressed="false"',
 }
 _PRESSED = 'value="clear" aria-pressed="true"'
+# Lists whose order the tallies decide: cached under the tallies' version too.
+TALLY_SORTS = {"supported"}
+
+
+def _tally_marks(pk: int) -> tuple[SafeString, SafeString]:
+    return mark_safe(f"<!--sv:s{pk}-->"), mark_safe(f"<!--sv:d{pk}-->")
 
 
 class _CardRequest:
@@ -77,17 +86,24 @@ def request_token(request: HttpRequest) -> str:
     return token
 
 
-def _version_key(campaign_id: int) -> str:
-    return f"campaign-version:{campaign_id}"
+def _version_key(campaign_id: int, what: str = "content") -> str:
+    return f"campaign-version:{what}:{campaign_id}"
 
 
 def campaign_changed(campaign_id: int) -> None:
-    """Drop every cached list of the campaign (they are keyed by this version)."""
-    cache.delete(_version_key(campaign_id))
+    """Drop every cached list of the campaign (they are keyed by these versions)."""
+    cache.delete_many([_version_key(campaign_id), _version_key(campaign_id, "tallies")])
 
 
-def _version(campaign_id: int) -> str:
-    key = _version_key(campaign_id)
+def tallies_changed(campaign_id: int) -> None:
+    """A vote: only what shows or follows the tallies goes (the most supported lists,
+    the campaign's figures). Other lists keep their cards: tallies are put into them
+    per request, so a busy campaign's votes do not re-render every list."""
+    cache.delete(_version_key(campaign_id, "tallies"))
+
+
+def _version(campaign_id: int, what: str = "content") -> str:
+    key = _version_key(campaign_id, what)
     version = cache.get(key)
     if version is None:
         cache.add(key, uuid.uuid4().hex, None)
@@ -95,10 +111,16 @@ def _version(campaign_id: int) -> str:
     return version
 
 
+def tally_state(campaign: Campaign) -> str:
+    """:func:`campaign_state` and the tallies' version: for what shows figures that
+    votes change, or is ordered by them."""
+    return f"{campaign_state(campaign)}:{_version(campaign.pk, 'tallies')}"
+
+
 def campaign_state(campaign: Campaign) -> str:
     """What every cached list and page fragment of the campaign is keyed by: it changes
-    with each change (a numbered event, a vote through the version, and any save of the
-    campaign itself: an edit, a pinned note, a board paused)."""
+    with each change but votes (a numbered event, a change through the version, and any
+    save of the campaign itself: an edit, a pinned note, a board paused)."""
     state = getattr(campaign, "_cards_state", None)
     if state is None:
         state = (
@@ -194,6 +216,7 @@ def _render_neutral(ideas, campaign: Campaign, can_take_part: bool) -> list[list
     cards = []
     for idea in ideas:
         idea.my_vote = 0
+        idea.support, idea.dont_support = _tally_marks(idea.pk)  # put in per request
         html = template.render(
             {
                 "idea": idea,
@@ -240,7 +263,9 @@ def campaign_listing(
             str(part)
             for part in (
                 "idea-cards",
-                campaign_state(campaign),
+                tally_state(campaign)
+                if sort in TALLY_SORTS
+                else campaign_state(campaign),
                 get_language(),
                 "all" if queries.lists_everything(viewer) else "visible",
                 sort,
@@ -282,6 +307,7 @@ def _finish(
     viewer = request.user
     ids = [pk for pk, _author, _html in cards]
     my_votes = votes_by_voter(viewer, Idea, ids) if can_take_part else {}
+    tallies = tallies_of(Idea, ids)
     own_ids = [pk for pk, author_id, _html in cards if author_id == viewer.pk]
     own = {}
     if own_ids:
@@ -303,6 +329,9 @@ def _finish(
         if pk in own:
             parts.append(own[pk])
             continue
+        support, dont_support = tallies.get(pk, (0, 0))
+        marks = _tally_marks(pk)
+        html = html.replace(marks[0], str(support)).replace(marks[1], str(dont_support))
         my_vote = my_votes.get(pk, 0)
         parts.append(_pressed(html, my_vote) if my_vote else html)
     text = "".join(parts)

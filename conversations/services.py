@@ -347,7 +347,7 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
                 )
             )
     if result.changed:
-        stats.forget(campaign)
+        stats.votes_changed(campaign)
     return result
 
 

@@ -36,6 +36,12 @@ def forget(campaign: Campaign) -> None:
     idea_cards.campaign_changed(campaign.pk)  # the cached idea lists show counts too
 
 
+def votes_changed(campaign: Campaign) -> None:
+    """A vote changed the figures and tallies, nothing else of the campaign."""
+    cache.delete(_key(campaign.pk))
+    idea_cards.tallies_changed(campaign.pk)
+
+
 def _votes_on(model, **filters) -> int:
     ids = model.objects.filter(**filters).values("pk")
     total = Tally.objects.filter(

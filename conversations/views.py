@@ -121,7 +121,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "conversations/campaign_detail.html",
         {
             "campaign": campaign,
-            "state": idea_cards.campaign_state(campaign),  # the page fragments' key
+            # The page fragments' keys: without the votes, and with them.
+            "state": idea_cards.campaign_state(campaign),
+            "tally_state": idea_cards.tally_state(campaign),
             "csrf_token": idea_cards.request_token(request),
             "status": campaign.status(now),
             "can_take_part": can_take_part,

@@ -98,6 +98,16 @@ def votes_by_voter(voter, model: type[models.Model], target_ids) -> dict[int, in
     return dict(rows)
 
 
+def tallies_of(model: type[models.Model], target_ids) -> dict[int, tuple[int, int]]:
+    """The tallies of the given targets of one model, as {target_id: (support,
+    dont_support)}, in one query (a target nobody voted on has no row: (0, 0))."""
+    rows = Tally.objects.filter(
+        target_type=ContentType.objects.get_for_model(model),
+        target_id__in=list(target_ids),
+    ).values_list("target_id", "support", "dont_support")
+    return {target: (support, against) for target, support, against in rows}
+
+
 def recount_tally(target: models.Model) -> Tally:
     """Rebuild a tally from its vote rows (repair tool; normal voting never needs it)."""
     target_type = ContentType.objects.get_for_model(target)

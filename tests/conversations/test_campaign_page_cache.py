@@ -265,3 +265,31 @@ def test_a_renamed_theme_shows_on_the_next_load(
     html = page(viewer_client, campaign).content.decode()
     assert "Health and wellbeing" not in html
     assert html.count("Wellbeing at work") >= 2  # in the filter and on the card
+
+
+def test_a_vote_keeps_the_newest_list_cached_but_shows_its_tally_and_reorders_most_supported(
+    viewer_client, campaign, make_idea, make_staff
+):
+    older = make_idea(campaign, title="Older idea")
+    make_idea(campaign, title="Newer idea")
+    page(viewer_client, campaign)
+    page(viewer_client, campaign, "?sort=supported")
+    rendered = []
+    original = idea_cards._render_neutral
+
+    def counting(*args, **kwargs):
+        rendered.append(args)
+        return original(*args, **kwargs)
+
+    services.vote(make_staff(), older, 1)
+    idea_cards._render_neutral = counting
+    try:
+        newest = idea_list(page(viewer_client, campaign))
+        supported = idea_list(page(viewer_client, campaign, "?sort=supported"))
+    finally:
+        idea_cards._render_neutral = original
+    assert len(rendered) == 1  # only the most supported list was made again
+    older_card = newest.split(f'id="idea-{older.pk}"')[1]
+    assert 'data-count="support">1</span>' in older_card
+    assert supported.index("Older idea") < supported.index("Newer idea")
+    assert "<!--sv:" not in newest + supported

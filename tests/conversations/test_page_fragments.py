@@ -113,3 +113,15 @@ def test_following_is_each_persons_own(make_staff, open_campaign):
     services.follow_campaign(follower, open_campaign)
     assert 'aria-pressed="true">Following' in _page(follower, open_campaign)
     assert 'aria-pressed="true">Following' not in _page(other, open_campaign)
+
+
+def test_the_campaigns_figures_follow_each_vote(make_staff, open_campaign, make_idea):
+    viewer = make_staff()
+    idea = make_idea(open_campaign)
+    assert '<dd data-stat="votes">0</dd>' in _page(viewer, open_campaign)
+    services.vote(make_staff(), idea, 1)
+    html = _page(viewer, open_campaign)
+    assert '<dd data-stat="votes">1</dd>' in html
+    assert '<dd data-stat="people">' in html
+    services.vote(make_staff(), idea, -1)
+    assert '<dd data-stat="votes">2</dd>' in _page(viewer, open_campaign)
