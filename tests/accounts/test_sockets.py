@@ -3,12 +3,12 @@ what Django's ``auth.get_user`` gives for the same session, in every case (signe
 signed out, a password changed since, an account closed, an old secret key), with
 the same effect on the session."""
 
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, override_settings
 
 from accounts import sockets
@@ -16,6 +16,9 @@ from accounts.models import StaffMember, TeamMembership
 from accounts.prepared import Prepared
 
 pytestmark = pytest.mark.django_db
+
+# The configured engine (cached_db with Redis): a change must reach the cached copy too.
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def signed_in(user) -> str:
