@@ -16,6 +16,7 @@ subscribed to the hub; goal < 2 s).
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
 import tempfile
@@ -25,6 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
+
+PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_live_memory")
 
 
 class Drain:
@@ -135,6 +138,11 @@ def main() -> None:
         help="seconds allowed for each server's case",
     )
     parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="PostgreSQL (database sv_live_memory) and Redis, as in production",
+    )
+    parser.add_argument(
         "--app",
         default="bench.live_app:application",
         help="our ASGI app (e.g. bench.live_app_fixes:application)",
@@ -149,9 +157,17 @@ def main() -> None:
     loop_name = lc.install_uvloop()
 
     tmp = tempfile.mkdtemp(prefix="live-memory-")
-    env = lc.configure(
-        database_url=None, sqlite_path=str(Path(tmp) / "mem.sqlite3"), redis=None
-    )
+    if args.redis:  # sessions from Redis (cached_db), PostgreSQL through the pool
+        env = lc.configure(
+            database_url=lc.create_pg_database(PG_NAME),
+            sqlite_path=None,
+            redis=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+            layer="pubsub",
+        )
+    else:
+        env = lc.configure(
+            database_url=None, sqlite_path=str(Path(tmp) / "mem.sqlite3"), redis=None
+        )
     lc.setup_django()
     campaign, _ = lc.make_campaign(ideas=4)
     [(_, session_key)] = lc.make_people("mem.viewer", 1)
@@ -218,6 +234,9 @@ def main() -> None:
             )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if args.redis:
+            lc.close_db()
+            lc.drop_pg_database(PG_NAME)
 
     bare, ours = results.get("bare", {}), results.get("embedded", {})
     print(f"\n{wanted} idle sockets, one worker:")

@@ -161,7 +161,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.SharedClientRedisCache",
             # Its own database: clearing the cache (FLUSHDB) must never wipe the
             # channel layer's groups and queued messages.
             "LOCATION": envstr("REDIS_CACHE_URL") or redis_database_after(REDIS_URL),
