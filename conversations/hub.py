@@ -17,7 +17,6 @@ import json
 import logging
 import time
 import uuid
-import weakref
 from collections import defaultdict
 from dataclasses import asdict
 
@@ -25,6 +24,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from config.per_loop import PerLoop
 from conversations import queries, stats
 from conversations.events import (
     LAYER_MESSAGE_TYPE,
@@ -258,22 +258,15 @@ def _tally_frame(campaign_id: int, targets: set[tuple[str, int]]) -> dict:
     return {"type": "tallies", "items": items, "counts": asdict(counts)}
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = (
-    weakref.WeakKeyDictionary()
-)
-_starting: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
-    weakref.WeakKeyDictionary()
-)
+async def _started() -> Hub:
+    hub = Hub()
+    await hub.start()
+    return hub
+
+
+_hubs = PerLoop(_started)
 
 
 async def get_hub() -> Hub:
     """The hub of the running event loop (one per worker process), started on first use."""
-    loop = asyncio.get_running_loop()
-    lock = _starting.setdefault(loop, asyncio.Lock())
-    async with lock:
-        hub = _hubs.get(loop)
-        if hub is None:
-            hub = Hub()
-            await hub.start()
-            _hubs[loop] = hub
-    return hub
+    return await _hubs.get()

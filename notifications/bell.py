@@ -10,11 +10,11 @@ person with a bell open in this process, and hands each count to their local soc
 
 import asyncio
 import logging
-import weakref
 from collections import defaultdict
 
 from channels.layers import get_channel_layer
 
+from config.per_loop import PerLoop
 from notifications.live import MESSAGE_TYPE
 
 logger = logging.getLogger(__name__)
@@ -88,29 +88,22 @@ class BellHub:
             await asyncio.wait(tasks, timeout=2)
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, BellHub]" = (
-    weakref.WeakKeyDictionary()
-)
-_starting: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
-    weakref.WeakKeyDictionary()
-)
+async def _started() -> BellHub:
+    hub = BellHub()
+    await hub.start()
+    return hub
+
+
+_hubs = PerLoop(_started)
 
 
 async def get_bell_hub() -> BellHub:
     """The bell hub of the running event loop, started on first use."""
-    loop = asyncio.get_running_loop()
-    lock = _starting.setdefault(loop, asyncio.Lock())
-    async with lock:
-        hub = _hubs.get(loop)
-        if hub is None:
-            hub = BellHub()
-            await hub.start()
-            _hubs[loop] = hub
-    return hub
+    return await _hubs.get()
 
 
 async def stop_bell_hub() -> None:
     """Stop this loop's hub (tests, before their loop closes)."""
-    hub = _hubs.pop(asyncio.get_running_loop(), None)
+    hub = _hubs.forget()
     if hub is not None:
         await hub.stop()

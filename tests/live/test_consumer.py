@@ -179,7 +179,7 @@ async def _stop_hub() -> None:
     TimeoutError, so the single cancel a closing loop sends may not stop it (teardown
     then hangs). Cancelling again lands in the retry pause.
     """
-    running = hub._hubs.pop(asyncio.get_running_loop(), None)
+    running = hub._hubs.forget()
     if running is None:
         return
     tasks = list(running._tasks)
@@ -886,7 +886,7 @@ async def test_slow_socket_is_closed_with_4408_while_others_keep_receiving(
 ):
     monkeypatch.setattr(consumers, "SEND_QUEUE", 5)
     slow, _ = await watch(await db(make_staff)(), campaign)
-    (slow_consumer,) = hub._hubs[asyncio.get_running_loop()].sockets[
+    (slow_consumer,) = hub._hubs.instances[asyncio.get_running_loop()].sockets[
         events.campaign_group(campaign.pk)
     ]
     fast, _ = await watch(viewer, campaign)
@@ -962,7 +962,7 @@ async def test_slow_socket_is_closed_only_once(
 ):
     monkeypatch.setattr(consumers, "SEND_QUEUE", 5)
     slow, _ = await watch(await db(make_staff)(), campaign)
-    (slow_consumer,) = hub._hubs[asyncio.get_running_loop()].sockets[
+    (slow_consumer,) = hub._hubs.instances[asyncio.get_running_loop()].sockets[
         events.campaign_group(campaign.pk)
     ]
 
