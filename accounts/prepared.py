@@ -5,6 +5,9 @@ what the database takes to answer a lookup by key; a burst of websocket connects
 pays that on Channels' single database thread for every socket (bench/LIVE.md).
 Values come back as the ORM would give them (its converters are applied), but as
 plain rows: tuples, or a model's fields in ``concrete_fields`` order.
+
+A query is compiled once per database vendor and number of arguments, so a builder
+taking ``*ids`` for an ``__in`` lookup compiles once for each length it is given.
 """
 
 from collections.abc import Callable
@@ -13,22 +16,35 @@ from django.db import connections
 from django.db.models import QuerySet
 
 # Stand-ins for the arguments while compiling, found again among the compiled
-# parameters. Large and positive, so no integer field's range check drops them.
-_MARKS = tuple(7_000_000_000_000_000_000 + n for n in range(8))
+# parameters. Large and positive, so no integer field's range check drops them; a
+# text field turns one into its digits, which are found too.
+_MARK_BASE = 7_000_000_000_000_000_000
+
+
+def _marks(count: int) -> tuple[int, ...]:
+    return tuple(_MARK_BASE + n for n in range(count))
+
+
+def _argument_index(param, count: int) -> int | None:
+    if isinstance(param, str) and param.isdigit():
+        param = int(param)
+    if isinstance(param, int) and _MARK_BASE <= param < _MARK_BASE + count:
+        return param - _MARK_BASE
+    return None
 
 
 class Prepared:
     def __init__(self, build: Callable[..., QuerySet], using: str = "default"):
         self.build = build
         self.using = using
-        # vendor -> (sql, for each parameter: the argument's index or (a constant,),
-        # how many columns were asked for (DISTINCT adds the ordering's after them),
-        # the ORM's converters by column)
-        self._compiled: dict[str, tuple[str, list, int, list]] = {}
+        # (vendor, arguments) -> (sql, for each parameter: the argument's index or
+        # (a constant,), how many columns were asked for (DISTINCT adds the
+        # ordering's after them), the ORM's converters by column)
+        self._compiled: dict[tuple[str, int], tuple[str, list, int, list]] = {}
 
     def rows(self, *args) -> list[tuple]:
         connection = connections[self.using]
-        compiled = self._compiled.get(connection.vendor)
+        compiled = self._compiled.get((connection.vendor, len(args)))
         if compiled is None:
             compiled = self._compile(connection, len(args))
         sql, binding, columns, converters = compiled
@@ -41,15 +57,18 @@ class Prepared:
         return rows
 
     def _compile(self, connection, count: int) -> tuple[str, list, int, list]:
-        queryset = self.build(*_MARKS[:count])
+        queryset = self.build(*_marks(count))
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        binding = [_MARKS.index(p) if p in _MARKS else (p,) for p in params]
+        binding = []
+        for param in params:
+            index = _argument_index(param, count)
+            binding.append((param,) if index is None else index)
         columns = compiler.col_count
         selected = [select[0] for select in compiler.select[:columns]]
         converters = list(compiler.get_converters(selected).items())
         compiled = (sql, binding, columns, converters)
-        self._compiled[connection.vendor] = compiled
+        self._compiled[connection.vendor, count] = compiled
         return compiled
 
 

@@ -74,7 +74,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the person's row read by a prepared query.
+    "accounts.session_user.SessionUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -320,10 +321,9 @@ SESSION_COOKIE_HTTPONLY = True
 # With a shared cache (Redis), sessions are read from it and written through to the
 # database: no session query on a page. Without one, each process would keep its own
 # copy, and signing out in one would not reach the others.
+# Either way, the row is read with a prepared query (accounts/session_store).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    "accounts.session_store.cached_db" if REDIS_URL else "accounts.session_store.db"
 )
 SESSION_COOKIE_SAMESITE = "Lax"
 # The page script reads the token from <meta name="csrf-token">, never the cookie.

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ConversationsConfig(AppConfig):
     name = "conversations"
     verbose_name = _("Campaigns and conversations")
+
+    def ready(self) -> None:
+        from conversations import socket_access  # noqa: F401 - connects its receivers

@@ -8,8 +8,7 @@ request:
 - the tallies (read for the page's ideas: one query), so a vote, the most frequent
   change of a busy campaign, does not make every list render again;
 - the viewer's CSRF token and the page's own address, in the vote forms' hidden
-  fields (cached as markers that user text can never contain: titles are escaped and
-  bodies sanitised, which drops HTML comments);
+  fields;
 - which vote button the viewer has pressed (their own votes, read for the page's ideas);
 - the viewer's own ideas, which say "You" and have no "Report" link: those cards are
   rendered afresh for the viewer.
@@ -22,7 +21,8 @@ but votes), the time the campaign row was last saved, and for the most supported
 order the tallies' version too (dropped by every vote), the interface language, whether the list is the moderators' one
 (held and hidden ideas too), sort, theme, page, page size and whether the viewer can
 take part. Lists also expire after ``IDEA_CARDS_CACHE_SECONDS``, which bounds what no
-key can see (an author renaming themselves on their profile).
+key can see (an author renaming themselves on their profile). What is put in per
+request is left in the cached cards as marks (``conversations.holes``).
 """
 
 import uuid
@@ -35,30 +35,28 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from conversations import content_cache, queries
+from conversations import content_cache, holes, queries
 from conversations.events import NeutralViewer
 from conversations.models import Campaign, Idea, Theme, Visibility
 from voting.services import tallies_of, votes_by_voter
 
 CARD_TEMPLATE = "conversations/includes/idea_card.html"
-# HTML comments: escaped titles and sanitised bodies can never contain one.
-CSRF_MARK = mark_safe("<!--sv:csrf-->")
-NEXT_MARK = mark_safe("<!--sv:next-->")
-# How vote_buttons.html marks a pressed button, and an unpressed one.
+# How vote_buttons.html marks an unpressed button, and a pressed one.
 _UNPRESSED = {
     1: 'value="support" aria-pressed="false"',
     -1: 'value="dont_support" aria-pressed="false"',
 }
 _PRESSED = 'value="clear" aria-pressed="true"'
+# The marks a neutral card holds besides the token and address: its tallies, and its
+# two vote buttons' pressed state.
+_SUPPORT, _AGAINST = holes.mark("support"), holes.mark("against")
+_BUTTON = {1: holes.mark("up"), -1: holes.mark("down")}
 # Lists whose order the tallies decide: cached under the tallies' version too.
 TALLY_SORTS = {"supported"}
-
-
-def _tally_marks(pk: int) -> tuple[SafeString, SafeString]:
-    return mark_safe(f"<!--sv:s{pk}-->"), mark_safe(f"<!--sv:d{pk}-->")
+# Bumped when what a cached list holds changes shape.
+_FORMAT = "v2"
 
 
 class _CardRequest:
@@ -67,13 +65,13 @@ class _CardRequest:
     user = NeutralViewer()
 
     def get_full_path(self) -> str:
-        return NEXT_MARK
+        return holes.NEXT
 
 
 @dataclass
 class Listing:
     page: Page
-    cards: SafeString
+    cards: str  # finished HTML, for the page's "cards" hole
     count: int
 
 
@@ -210,31 +208,30 @@ def _page_number(raw) -> int:
         return 1
 
 
-def _render_neutral(ideas, campaign: Campaign, can_take_part: bool) -> list[list]:
+def _render_neutral(ideas, campaign: Campaign, can_take_part: bool) -> list[tuple]:
+    """(pk, author id, the card split at its marks) for each idea."""
     template = get_template(CARD_TEMPLATE)
     request = _CardRequest()
     cards = []
     for idea in ideas:
         idea.my_vote = 0
-        idea.support, idea.dont_support = _tally_marks(idea.pk)  # put in per request
+        idea.support, idea.dont_support = _SUPPORT, _AGAINST  # put in per request
         html = template.render(
             {
                 "idea": idea,
                 "campaign": campaign,
                 "can_take_part": can_take_part,
                 "request": request,
-                "csrf_token": CSRF_MARK,
+                "csrf_token": holes.CSRF,
             }
         )
-        cards.append([idea.pk, idea.author_id, html])
+        for vote, button in _BUTTON.items():
+            # The last match: the buttons come after any user text in a card.
+            before, found, after = html.rpartition(_UNPRESSED[vote])
+            if found:
+                html = before + button + after
+        cards.append((idea.pk, idea.author_id, holes.split(html)))
     return cards
-
-
-def _pressed(html: str, my_vote: int) -> str:
-    """The card with the viewer's vote button pressed (the last match: the buttons
-    come after any user text in a card)."""
-    before, found, after = html.rpartition(_UNPRESSED[my_vote])
-    return before + _PRESSED + after if found else html
 
 
 def campaign_listing(
@@ -263,6 +260,7 @@ def campaign_listing(
             str(part)
             for part in (
                 "idea-cards",
+                _FORMAT,
                 tally_state(campaign)
                 if sort in TALLY_SORTS
                 else campaign_state(campaign),
@@ -301,14 +299,14 @@ def campaign_listing(
 
 def _finish(
     request: HttpRequest, campaign: Campaign, cards, ideas, can_take_part: bool
-) -> SafeString:
+) -> str:
     """The viewer's own cards rendered for them, their votes pressed, their token and
     this page's address in the forms."""
-    viewer = request.user
-    ids = [pk for pk, _author, _html in cards]
-    my_votes = votes_by_voter(viewer, Idea, ids) if can_take_part else {}
+    viewer_id = request.user.pk
+    ids = [pk for pk, _author, _parts in cards]
+    my_votes = votes_by_voter(request.user, Idea, ids) if can_take_part else {}
     tallies = tallies_of(Idea, ids)
-    own_ids = [pk for pk, author_id, _html in cards if author_id == viewer.pk]
+    own_ids = [pk for pk, author_id, _parts in cards if author_id == viewer_id]
     own = {}
     if own_ids:
         # A plain context, not a RequestContext: no context processor runs per card.
@@ -324,19 +322,16 @@ def _finish(
                     "csrf_token": request_token(request),
                 }
             )
-    parts = []
-    for pk, _author, html in cards:
+    values = {"csrf": request_token(request), "next": escape(request.get_full_path())}
+    out: list[str] = []
+    for pk, _author, parts in cards:
         if pk in own:
-            parts.append(own[pk])
+            out.append(own[pk])
             continue
-        support, dont_support = tallies.get(pk, (0, 0))
-        marks = _tally_marks(pk)
-        html = html.replace(marks[0], str(support)).replace(marks[1], str(dont_support))
+        support, against = tallies.get(pk, (0, 0))
         my_vote = my_votes.get(pk, 0)
-        parts.append(_pressed(html, my_vote) if my_vote else html)
-    text = "".join(parts)
-    if can_take_part:
-        text = text.replace(CSRF_MARK, request_token(request)).replace(
-            NEXT_MARK, escape(request.get_full_path())
-        )
-    return mark_safe(text)  # noqa: S308 - rendered by the card template
+        values["support"], values["against"] = str(support), str(against)
+        values["up"] = _PRESSED if my_vote == 1 else _UNPRESSED[1]
+        values["down"] = _PRESSED if my_vote == -1 else _UNPRESSED[-1]
+        holes.fill_into(out, parts, values)
+    return "".join(out)  # not marked safe, which would copy it: it fills a hole

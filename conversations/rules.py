@@ -43,7 +43,7 @@ def in_audience(user, campaign: Campaign) -> bool:
         return is_team_member(user, campaign.team_id)
     if user.is_engagement_manager or user.is_moderator:
         return True
-    team_ids = [t.pk for t in campaign.audience_teams.all()]
+    team_ids = audience_ids(campaign)
     if not team_ids:
         return True
     return user.memberships.filter(team_id__in=team_ids).exists()
@@ -62,11 +62,21 @@ def can_take_part(user, campaign: Campaign, now: datetime) -> bool:
 
 
 def _named_moderator(user, campaign: Campaign) -> bool:
-    return (
-        user.is_authenticated
-        and campaign.pk is not None
-        and campaign.moderators.filter(pk=user.pk).exists()
-    )
+    if not user.is_authenticated or campaign.pk is None:
+        return False
+    facts = getattr(campaign, "access_facts", None)
+    if facts is not None:
+        return user.pk in facts.moderator_ids
+    return campaign.moderators.filter(pk=user.pk).exists()
+
+
+def audience_ids(campaign: Campaign):
+    """The audience's team ids: from ``access_facts`` where the page's fetch put them
+    (``access.campaign_by_slug``), else from the database."""
+    facts = getattr(campaign, "access_facts", None)
+    if facts is not None:
+        return facts.audience
+    return [t.pk for t in campaign.audience_teams.all()]
 
 
 def can_moderate(user, campaign: Campaign | None) -> bool:

@@ -9,16 +9,20 @@ from a process-local copy. ``tests/live/test_socket_access.py`` holds :func:`dec
 equal to the rules over every combination of role, team and campaign kind.
 
 The copy is keyed by the campaign row's ``updated_at``, read fresh on every connect
-with the greeting's sequence number: every edit saves the row (``update_campaign``,
-the admin) in the transaction that changes its audience or moderators, so a connect
-never sees an edit's row without its teams. An entry also lives at most
-``FACTS_SECONDS``, bounding a change that would skip ``save()``.
+with the greeting's sequence number (and by every campaign and idea page, which read
+the row: ``access.campaign_by_slug``). Any change to a campaign's audience teams or
+named moderators stamps the row again in the same transaction (:func:`_restamp`),
+whatever made it (``update_campaign``, the admin, a script), so nobody is decided on
+with an edit's row but not its teams. An entry also lives at most ``FACTS_SECONDS``,
+bounding what no signal reports (a team deleted with its rows).
 """
 
 import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts import sockets
@@ -133,7 +137,11 @@ def _viewer(user, facts: CampaignFacts) -> Viewer:
     return Viewer(user.pk, manager, moderator, teams, leads)
 
 
-def campaign_facts(campaign_id: int, stamp: object) -> CampaignFacts | None:
+def campaign_facts(
+    campaign_id: int, stamp: object, campaign: Campaign | None = None
+) -> CampaignFacts | None:
+    """The facts of the campaign whose row has ``stamp``; ``campaign``: that row, if
+    the caller has read it."""
     facts = _facts.get(campaign_id)
     if (
         facts is not None
@@ -141,11 +149,12 @@ def campaign_facts(campaign_id: int, stamp: object) -> CampaignFacts | None:
         and time.monotonic() - facts.loaded_at < FACTS_SECONDS
     ):
         return facts
-    campaign = (
-        Campaign.objects.filter(pk=campaign_id)
-        .only("kind", "team", "is_published", "opens_at", "closes_at")
-        .first()
-    )
+    if campaign is None:
+        campaign = (
+            Campaign.objects.filter(pk=campaign_id)
+            .only("kind", "team", "is_published", "opens_at", "closes_at")
+            .first()
+        )
     if campaign is None:
         _facts.pop(campaign_id, None)
         return None
@@ -182,3 +191,39 @@ def _prune() -> None:
             _facts.pop(campaign_id, None)
     if len(_facts) >= _MAX_ENTRIES:
         _facts.clear()
+
+
+def forget_all() -> None:
+    """Drop the process's copies (tests, between cases)."""
+    _facts.clear()
+
+
+@receiver(m2m_changed, sender=Campaign.audience_teams.through)
+@receiver(m2m_changed, sender=Campaign.moderators.through)
+def _restamp(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """A campaign's audience or moderators changed: stamp its row, so every process
+    reads the facts again."""
+    if reverse:  # from the team's or person's side: pk_set holds campaign ids
+        if action == "pre_clear":
+            through = sender.objects.filter(**{_person_or_team(sender): instance.pk})
+            instance._restamp_ids = list(through.values_list("campaign_id", flat=True))
+            return
+        ids = (
+            getattr(instance, "_restamp_ids", None)
+            if action == "post_clear"
+            else pk_set
+        )
+    else:
+        ids = [instance.pk]
+    if action in ("post_add", "post_remove", "post_clear") and ids:
+        Campaign.objects.filter(pk__in=list(ids)).update(updated_at=timezone.now())
+
+
+def _person_or_team(through) -> str:
+    """The through model's other foreign key than the campaign's."""
+    (field,) = [
+        f.attname
+        for f in through._meta.concrete_fields
+        if f.is_relation and f.related_model is not Campaign
+    ]
+    return field

@@ -1,12 +1,8 @@
 """Thin views: fetch with permission, call a service, render or redirect."""
 
-import random
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,10 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Team
 from conversations import (
-    content_cache,
-    idea_cards,
+    campaign_page,
     moderation,
     own_posts,
     queries,
@@ -83,93 +77,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "conversations/home.html", context)
 
 
-def _random_seed(request: HttpRequest) -> int:
-    """One shuffle per person per session, so paging a random order never repeats."""
-    if "shuffle_seed" not in request.session:
-        request.session["shuffle_seed"] = random.randint(1, 2**31 - 2)
-    return request.session["shuffle_seed"]
-
-
 @login_required
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_viewer(request, slug)
-    now = timezone.now()
-    sort = request.GET.get("sort", queries.DEFAULT_SORT)
-    if sort not in queries.SORTS:
-        sort = queries.DEFAULT_SORT
-    themes = idea_cards.campaign_themes(campaign)
-    theme_id = _int_or_none(request.GET.get("theme"))
-    if theme_id not in {t.pk for t in themes}:
-        theme_id = None
-    can_take_part = rules.can_take_part(request.user, campaign, now)
-    team_choices = [] if campaign.is_board else _team_view_choices(campaign)
-    team = next(
-        (t for t in team_choices if t.pk == _int_or_none(request.GET.get("team"))),
-        None,
-    )
-    listing = idea_cards.campaign_listing(
-        request,
-        campaign,
-        theme_id=theme_id,
-        sort=sort,
-        seed=_random_seed(request) if sort == "random" else 1,
-        can_take_part=can_take_part,
-        team_id=team.pk if team else None,
-    )
-    return render(
-        request,
-        "conversations/campaign_detail.html",
-        {
-            "campaign": campaign,
-            # The page fragments' keys: without the votes, and with them.
-            "state": idea_cards.campaign_state(campaign),
-            "tally_state": idea_cards.tally_state(campaign),
-            "csrf_token": idea_cards.request_token(request),
-            "status": campaign.status(now),
-            "can_take_part": can_take_part,
-            "can_manage": rules.can_manage(request.user, campaign),
-            "can_moderate": rules.can_moderate(request.user, campaign),
-            "can_pin": campaign.is_board and rules.can_pin_note(request.user, campaign),
-            "team_choices": team_choices,
-            "team_view_key": ",".join(str(t.pk) for t in team_choices),
-            "team": team,
-            "themes": themes,
-            "theme_id": theme_id,
-            "sort": sort,
-            "sorts": queries.SORTS,
-            "page": listing.page,
-            "cards": listing.cards,
-            "idea_count": listing.count,
-            "waiting_ideas": idea_cards.waiting_ideas(campaign, request.user),
-            # Callables: read only if the fragment showing them is not cached.
-            "counts": lambda: stats.counts(campaign),
-            "now": now,
-            "following": services.is_following(request.user, campaign),
-        },
-    )
-
-
-def _team_view_choices(campaign: Campaign) -> list[Team]:
-    """Teams whose own view of the campaign may be shown: only those with at least
-    ``SMALL_GROUP_THRESHOLD`` members, so a view never points at a few people (and
-    only the campaign's audience teams, where it has one). Cached with the campaign's
-    lists: a team growing past the threshold shows within IDEA_CARDS_CACHE_SECONDS."""
-    key = f"team-views:{idea_cards.campaign_state(campaign)}"
-    teams = content_cache.get(key)
-    if teams is None:
-        teams = _team_view_query(campaign)
-        content_cache.set(key, teams, settings.IDEA_CARDS_CACHE_SECONDS)
-    return teams
-
-
-def _team_view_query(campaign: Campaign) -> list[Team]:
-    teams = Team.objects.annotate(size=Count("memberships")).filter(
-        size__gte=settings.SMALL_GROUP_THRESHOLD
-    )
-    audience = [t.pk for t in campaign.audience_teams.all()]
-    if audience:
-        teams = teams.filter(pk__in=audience)
-    return list(teams.order_by("name"))
+    return campaign_page.response(request, campaign_for_viewer(request, slug))
 
 
 def _int_or_none(value) -> int | None:

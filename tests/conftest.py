@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import roles as role_groups
 from accounts.models import StaffMember, Team, TeamMembership
-from conversations import content_cache
+from conversations import content_cache, socket_access
 from conversations.models import (
     Campaign,
     Comment,
@@ -54,9 +54,11 @@ def _fresh_cache():
     campaign counts and allauth's rate limits must not leak between tests."""
     cache.clear()
     content_cache.clear()
+    socket_access.forget_all()
     yield
     cache.clear()
     content_cache.clear()
+    socket_access.forget_all()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,15 +9,19 @@ holds every input named in ``vary``, so nothing needs dropping; entries expire a
 ``FRAGMENT_CACHE_SECONDS`` to bound the cache.
 """
 
+from collections.abc import Callable
+
 from django import template
 from django.conf import settings
 from django.core.cache.utils import make_template_fragment_key
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from conversations import content_cache
-from conversations.idea_cards import CSRF_MARK
+from conversations.holes import CSRF as CSRF_MARK
+from notifications.services import unread_count
 
 register = template.Library()
 
@@ -31,18 +35,28 @@ def _token(context) -> str:
     return str(token)
 
 
+def cached_fragment(name: str, vary: list, render: Callable[[], str]) -> str:
+    """The fragment ``name`` for ``vary`` and the interface language, rendered by
+    ``render`` (with the CSRF token as ``holes.CSRF``) if not cached."""
+    key = make_template_fragment_key(name, [get_language(), *vary])
+    html = content_cache.get(key)
+    if html is None:
+        html = render()
+        content_cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
+    return html
+
+
 class SharedCacheNode(template.Node):
     def __init__(self, nodelist, name: str, vary_on: list) -> None:
         self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
 
     def render(self, context) -> str:
-        vary = [get_language(), *(value.resolve(context) for value in self.vary_on)]
-        key = make_template_fragment_key(self.name, vary)
-        html = content_cache.get(key)
-        if html is None:
+        def render_nodes() -> str:
             with context.push(csrf_token=CSRF_MARK):
-                html = self.nodelist.render(context)
-            content_cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
+                return self.nodelist.render(context)
+
+        vary = [value.resolve(context) for value in self.vary_on]
+        html = cached_fragment(self.name, vary, render_nodes)
         if CSRF_MARK in html:
             html = html.replace(CSRF_MARK, _token(context))
         return mark_safe(html)  # noqa: S308 - rendered by the template itself
@@ -64,17 +78,37 @@ def sharedcache(parser, token):
 def header_key(context) -> str:
     """Everything the site header shows that differs between people: who is signed
     in, by what name, their unread count and the menu links their roles give."""
+    return _header_key(
+        context.get("request"),
+        context.get("user"),
+        context.get("unread_notifications") or 0,
+    )
+
+
+def _header_key(request, user, unread: int) -> str:
     from conversations.templatetags.reveal_tags import can_reveal
 
-    user = context.get("user")
     if user is None or not user.is_authenticated:
         return "signed-out"
     links = (
         user.has_perm("accounts.manage_campaigns"),
         user.has_perm("accounts.moderate"),
-        can_reveal(context),
+        can_reveal({"request": request}),
     )
-    unread = context.get("unread_notifications") or 0
     return (
         f"{user.pk}|{user.public_name}|{unread}|{''.join(str(int(b)) for b in links)}"
+    )
+
+
+def header_html(request) -> str:
+    """The site header for ``request`` (with ``holes.CSRF`` for its token), from the
+    same cache as base.html's: for a page that is itself cached."""
+    user = request.user
+    unread = unread_count(user) if user.is_authenticated else 0
+    return cached_fragment(
+        "header",
+        [_header_key(request, user, unread)],
+        lambda: render_to_string(
+            "includes/header.html", {"csrf_token": CSRF_MARK}, request=request
+        ),
     )

@@ -125,3 +125,61 @@ def test_the_campaigns_figures_follow_each_vote(make_staff, open_campaign, make_
     assert '<dd data-stat="people">' in html
     services.vote(make_staff(), idea, -1)
     assert '<dd data-stat="votes">2</dd>' in _page(viewer, open_campaign)
+
+
+def test_a_message_is_shown_to_the_one_person_it_was_for(
+    make_staff, open_campaign, make_idea
+):
+    make_idea(open_campaign)
+    follower, other = Client(), Client()
+    follower.force_login(make_staff())
+    other.force_login(make_staff())
+    page = reverse("conversations:campaign", args=[open_campaign.slug])
+    other.get(page)  # the page is cached before anyone has a message
+    follow = reverse("conversations:follow_campaign", args=[open_campaign.slug])
+
+    shown = follower.post(follow, {"follow": "1"}, follow=True)
+
+    assert shown.redirect_chain[-1][0] == page
+    assert "You are following this." in shown.content.decode()
+    for client in (follower, other):  # shown once, and never to anyone else
+        assert "sv-message" not in client.get(page).content.decode()
+
+
+def test_every_form_returns_to_the_address_this_viewer_asked_for(
+    make_staff, open_campaign, make_idea
+):
+    make_idea(open_campaign)
+    page = reverse("conversations:campaign", args=[open_campaign.slug])
+    first, second = Client(), Client()
+    first.force_login(make_staff())
+    second.force_login(make_staff())
+    first.get(page + "?sort=newest&from=email")
+
+    html = second.get(page + "?sort=newest&from=bell").content.decode()
+
+    nexts = re.findall(r'name="next" value="([^"]*)"', html)
+    assert nexts and set(nexts) == {f"{page}?sort=newest&amp;from=bell"}
+
+
+def test_a_second_viewer_gets_the_page_with_only_their_own_header_rendered(
+    make_staff, open_campaign, make_idea
+):
+    from django.test.signals import template_rendered
+
+    make_idea(open_campaign)
+    _page(make_staff(), open_campaign)
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        html = _page(make_staff(display_name="Second Viewer"), open_campaign)
+    finally:
+        template_rendered.disconnect(record)
+
+    # The page, its cards and the follow button came cached; the header names them.
+    assert rendered == ["includes/header.html"]
+    assert "Second Viewer" in html
