@@ -165,6 +165,26 @@ class StaffMember(AbstractUser):
         """The name colleagues see on non-anonymous posts."""
         return self.display_name or self.get_full_name() or self.email.split("@")[0]
 
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """Django's answer, remembered: a page asks about the same two roles a dozen
+        times, and Django loads and asks every authentication backend each time."""
+        if obj is not None:
+            return super().has_perm(perm, obj)
+        answers = self._role_answers()
+        if perm not in answers:
+            answers[perm] = super().has_perm(perm)
+        return answers[perm]
+
+    def _role_answers(self) -> dict[str, bool]:
+        """Answers kept for as long as what they were read from: the same active and
+        superuser flags, and the same permission set (``_perm_cache``, which Django
+        keeps on the instance; a fresh instance, or dropping it, starts again)."""
+        source = (self.is_active, self.is_superuser, self.__dict__.get("_perm_cache"))
+        kept = self.__dict__.get("_role_answers_kept")
+        if kept is None or kept[0][:2] != source[:2] or kept[0][2] is not source[2]:
+            kept = self._role_answers_kept = (source, {})
+        return kept[1]
+
     @property
     def is_engagement_manager(self) -> bool:
         return self.has_perm("accounts.manage_campaigns")

@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 VIEWER = "alex.morgan@nhs.net"
+CSRF_SECRET = "benchmarkcsrfsecret0123456789abc"  # 32 characters, as Django's
 HELLO, HELLO_ASGI = "hello_wsgi:application", "hello_wsgi:asgi_application"
 DJANGO, ASGI = "config.wsgi:application", "config.asgi:application"
 # The production page server (platform/): granian, WSGI. The goal is measured on it.
@@ -231,7 +232,9 @@ def _request(path: str, port: int, session_key: str | None) -> bytes:
         "Connection: close",
     ]
     if session_key:
-        lines.append(f"Cookie: sessionid={session_key}")
+        # A signed-in browser also holds the CSRF cookie its first page set; without
+        # it, every page would make a new secret and set the cookie again.
+        lines.append(f"Cookie: sessionid={session_key}; csrftoken={CSRF_SECRET}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 

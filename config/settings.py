@@ -78,7 +78,8 @@ MIDDLEWARE = [
     "accounts.session_user.SessionUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, building the policy once (config/csp.py).
+    "config.csp.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, so it sees the final response of every view, including refusals.
     "accounts.middleware.SecurityEventsMiddleware",

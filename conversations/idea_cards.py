@@ -5,8 +5,9 @@ Rendering 50 cards was most of the campaign page's time. A card is the same for 
 viewer of a list but for four things, which are never cached and are put in per
 request:
 
-- the tallies (read for the page's ideas: one query), so a vote, the most frequent
-  change of a busy campaign, does not make every list render again;
+- the tallies (read for the page's ideas in one query, and kept in the process until
+  the next vote), so a vote, the most frequent change of a busy campaign, does not
+  make every list render again;
 - the viewer's CSRF token and the page's own address, in the vote forms' hidden
   fields;
 - which vote button the viewer has pressed (their own votes, read for the page's ideas);
@@ -25,9 +26,11 @@ key can see (an author renaming themselves on their profile). What is put in per
 request is left in the cached cards as marks (``conversations.holes``).
 """
 
+import threading
 import uuid
 from dataclasses import dataclass
 
+from cachetools import TTLCache
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -57,6 +60,8 @@ _BUTTON = {1: holes.mark("up"), -1: holes.mark("down")}
 TALLY_SORTS = {"supported"}
 # Bumped when what a cached list holds changes shape.
 _FORMAT = "v2"
+_tallies_lock = threading.Lock()
+_tallies = TTLCache(maxsize=1000, ttl=settings.IDEA_CARDS_CACHE_SECONDS)
 
 
 class _CardRequest:
@@ -297,6 +302,25 @@ def campaign_listing(
     )
 
 
+def _page_tallies(campaign: Campaign, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """The tallies of a page's ideas, kept in this process under the tallies' version
+    (which every vote drops): a busy page is read far more often than voted on."""
+    key = (tally_state(campaign), tuple(ids))
+    with _tallies_lock:
+        tallies = _tallies.get(key)
+    if tallies is None:
+        tallies = tallies_of(Idea, ids)
+        with _tallies_lock:
+            _tallies[key] = tallies
+    return tallies
+
+
+def forget_tallies() -> None:
+    """Drop this process's kept tallies (tests, between cases)."""
+    with _tallies_lock:
+        _tallies.clear()
+
+
 def _finish(
     request: HttpRequest, campaign: Campaign, cards, ideas, can_take_part: bool
 ) -> str:
@@ -305,7 +329,7 @@ def _finish(
     viewer_id = request.user.pk
     ids = [pk for pk, _author, _parts in cards]
     my_votes = votes_by_voter(request.user, Idea, ids) if can_take_part else {}
-    tallies = tallies_of(Idea, ids)
+    tallies = _page_tallies(campaign, ids)
     own_ids = [pk for pk, author_id, _parts in cards if author_id == viewer_id]
     own = {}
     if own_ids:

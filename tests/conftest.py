@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import roles as role_groups
 from accounts.models import StaffMember, Team, TeamMembership
-from conversations import content_cache, socket_access
+from conversations import content_cache, idea_cards, socket_access
 from conversations.models import (
     Campaign,
     Comment,
@@ -55,10 +55,12 @@ def _fresh_cache():
     cache.clear()
     content_cache.clear()
     socket_access.forget_all()
+    idea_cards.forget_tallies()
     yield
     cache.clear()
     content_cache.clear()
     socket_access.forget_all()
+    idea_cards.forget_tallies()
 
 
 @pytest.fixture(scope="session", autouse=True)

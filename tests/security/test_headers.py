@@ -77,6 +77,50 @@ def test_an_inline_script_would_run_only_with_the_pages_nonce(rf):
     assert f"'nonce-{nonce}'" in directives(response)["script-src"]
 
 
+def test_the_policy_built_once_is_the_one_django_csp_builds(rf, settings):
+    from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+    from django.http import HttpResponse
+
+    from config.csp import CSPMiddleware
+
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "DIRECTIVES": {"img-src": ["'self'", "https://images.example"]}
+    }
+    ours = CSPMiddleware(lambda request: HttpResponse("plain"))
+    theirs = DjangoCSPMiddleware(lambda request: HttpResponse("plain"))
+    expected = theirs(rf.get("/"))
+
+    for _ in range(2):  # built, then kept
+        response = ours(rf.get("/"))
+        for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+            assert response[header] == expected[header]
+
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = None  # a settings change is seen
+    assert "Content-Security-Policy-Report-Only" not in ours(rf.get("/"))
+
+
+def test_a_nonce_or_a_views_own_policy_is_never_taken_from_the_kept_one(rf):
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from config.csp import CSPMiddleware
+
+    def with_nonce(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}">1</script>')
+
+    @csp_update({"img-src": "https://images.example"})
+    def with_update(request):
+        return HttpResponse("updated")
+
+    CSPMiddleware(lambda request: HttpResponse("plain"))(rf.get("/"))  # kept
+    request = rf.get("/")
+    nonce_response = CSPMiddleware(with_nonce)(request)
+    updated = CSPMiddleware(with_update)(rf.get("/"))
+
+    assert f"'nonce-{request.csp_nonce}'" in directives(nonce_response)["script-src"]
+    assert "https://images.example" in directives(updated)["img-src"]
+
+
 def test_security_headers(client):
     response = client.get(reverse("home"))
 

@@ -1,0 +1,50 @@
+"""Prepared queries give what their querysets give, by either road: straight on the
+driver's cursor, or through Django's when queries are being recorded."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from accounts.prepared import Prepared
+from conversations.models import Campaign, Idea
+
+pytestmark = pytest.mark.django_db
+
+by_slug = Prepared(lambda slug: Campaign.objects.filter(slug=slug).values_list("pk"))
+titles = Prepared(
+    lambda *ids: Idea.objects.filter(pk__in=ids).order_by("pk").values_list("title")
+)
+
+
+def test_a_text_argument_is_bound_as_given(make_campaign):
+    campaign = make_campaign("open")
+
+    assert by_slug.rows(campaign.slug) == [(campaign.pk,)]
+    assert by_slug.rows("no-such-campaign") == []
+
+
+def test_each_number_of_arguments_gets_its_own_query(make_campaign, make_idea):
+    campaign = make_campaign("open")
+    ideas = [make_idea(campaign, title=f"Idea {n}") for n in range(3)]
+
+    assert titles.rows(ideas[0].pk) == [("Idea 0",)]
+    assert titles.rows(*(i.pk for i in ideas)) == [(f"Idea {n}",) for n in range(3)]
+    assert titles.rows(ideas[2].pk, ideas[0].pk) == [("Idea 0",), ("Idea 2",)]
+
+
+def test_recorded_queries_include_prepared_ones(make_campaign):
+    campaign = make_campaign("open")
+    with CaptureQueriesContext(connection) as captured:
+        assert by_slug.rows(campaign.slug) == [(campaign.pk,)]
+    (query,) = captured.captured_queries
+    assert "conversations_campaign" in query["sql"]
+
+
+def test_the_driver_road_refuses_to_run_in_a_broken_transaction(make_campaign):
+    make_campaign("open")
+    with transaction.atomic():
+        connection.needs_rollback = True  # as after an error caught inside atomic
+        with pytest.raises(TransactionManagementError):
+            by_slug.rows("anything")
+        connection.needs_rollback = False
