@@ -37,7 +37,7 @@ from notifications.services import is_following
 
 TEMPLATE = "conversations/campaign_detail.html"
 # Bumped when the page's holes change.
-_FORMAT = "v1"
+_FORMAT = "v2"
 HOLES = {
     name: holes.mark(name)
     for name in ("header", "messages", "follow", "waiting", "cards")
@@ -144,14 +144,14 @@ def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         content_cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS)
     token = idea_cards.request_token(request)
     values = {
-        "csrf": token,
-        "next": escape(request.get_full_path()),
-        "header": header_html(request).replace(holes.CSRF, token),
-        "messages": _messages(request),
-        "follow": _follow_button(campaign, is_following(user, campaign)).replace(
-            holes.CSRF, token
-        ),
-        "waiting": _waiting(campaign, user),
+        "csrf": token.encode(),
+        "next": escape(request.get_full_path()).encode(),
+        "header": header_html(request).replace(holes.CSRF, token).encode(),
+        "messages": _messages(request).encode(),
+        "follow": _follow_button(campaign, is_following(user, campaign))
+        .replace(holes.CSRF, token)
+        .encode(),
+        "waiting": _waiting(campaign, user).encode(),
         "cards": listing.cards,
     }
     return HttpResponse(holes.fill(shell, values))

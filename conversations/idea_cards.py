@@ -52,6 +52,9 @@ _UNPRESSED = {
     -1: 'value="dont_support" aria-pressed="false"',
 }
 _PRESSED = 'value="clear" aria-pressed="true"'
+# The same, as a card is filled: encoded.
+_FILL_PRESSED = _PRESSED.encode()
+_FILL_UNPRESSED = {vote: text.encode() for vote, text in _UNPRESSED.items()}
 # The marks a neutral card holds besides the token and address: its tallies, and its
 # two vote buttons' pressed state.
 _SUPPORT, _AGAINST = holes.mark("support"), holes.mark("against")
@@ -59,7 +62,7 @@ _BUTTON = {1: holes.mark("up"), -1: holes.mark("down")}
 # Lists whose order the tallies decide: cached under the tallies' version too.
 TALLY_SORTS = {"supported"}
 # Bumped when what a cached list holds changes shape.
-_FORMAT = "v2"
+_FORMAT = "v3"
 _tallies_lock = threading.Lock()
 _tallies = TTLCache(maxsize=1000, ttl=settings.IDEA_CARDS_CACHE_SECONDS)
 
@@ -76,7 +79,7 @@ class _CardRequest:
 @dataclass
 class Listing:
     page: Page
-    cards: str  # finished HTML, for the page's "cards" hole
+    cards: bytes  # finished HTML, encoded, for the page's "cards" hole
     count: int
 
 
@@ -323,7 +326,7 @@ def forget_tallies() -> None:
 
 def _finish(
     request: HttpRequest, campaign: Campaign, cards, ideas, can_take_part: bool
-) -> str:
+) -> bytes:
     """The viewer's own cards rendered for them, their votes pressed, their token and
     this page's address in the forms."""
     viewer_id = request.user.pk
@@ -345,17 +348,20 @@ def _finish(
                     "request": request,
                     "csrf_token": request_token(request),
                 }
-            )
-    values = {"csrf": request_token(request), "next": escape(request.get_full_path())}
-    out: list[str] = []
+            ).encode()
+    values = {
+        "csrf": request_token(request).encode(),
+        "next": escape(request.get_full_path()).encode(),
+    }
+    out: list[bytes] = []
     for pk, _author, parts in cards:
         if pk in own:
             out.append(own[pk])
             continue
         support, against = tallies.get(pk, (0, 0))
         my_vote = my_votes.get(pk, 0)
-        values["support"], values["against"] = str(support), str(against)
-        values["up"] = _PRESSED if my_vote == 1 else _UNPRESSED[1]
-        values["down"] = _PRESSED if my_vote == -1 else _UNPRESSED[-1]
+        values["support"], values["against"] = b"%d" % support, b"%d" % against
+        values["up"] = _FILL_PRESSED if my_vote == 1 else _FILL_UNPRESSED[1]
+        values["down"] = _FILL_PRESSED if my_vote == -1 else _FILL_UNPRESSED[-1]
         holes.fill_into(out, parts, values)
-    return "".join(out)  # not marked safe, which would copy it: it fills a hole
+    return b"".join(out)
