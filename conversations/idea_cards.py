@@ -108,33 +108,35 @@ def tallies_changed(campaign_id: int) -> None:
     cache.delete(_version_key(campaign_id, "tallies"))
 
 
-def _version(campaign_id: int, what: str = "content") -> str:
-    key = _version_key(campaign_id, what)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key) or "none"
-    return version
+def _versions(campaign: Campaign) -> tuple[str, str]:
+    """The campaign's (content, tallies) versions, read together (one round trip to
+    Redis) once per request: kept on the campaign row read for it."""
+    versions = getattr(campaign, "_cards_versions", None)
+    if versions is None:
+        keys = [_version_key(campaign.pk), _version_key(campaign.pk, "tallies")]
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                cache.add(key, uuid.uuid4().hex, None)
+                found[key] = cache.get(key) or "none"
+        versions = campaign._cards_versions = (found[keys[0]], found[keys[1]])
+    return versions
 
 
 def tally_state(campaign: Campaign) -> str:
     """:func:`campaign_state` and the tallies' version: for what shows figures that
     votes change, or is ordered by them."""
-    return f"{campaign_state(campaign)}:{_version(campaign.pk, 'tallies')}"
+    return f"{campaign_state(campaign)}:{_versions(campaign)[1]}"
 
 
 def campaign_state(campaign: Campaign) -> str:
     """What every cached list and page fragment of the campaign is keyed by: it changes
     with each change but votes (a numbered event, a change through the version, and any
     save of the campaign itself: an edit, a pinned note, a board paused)."""
-    state = getattr(campaign, "_cards_state", None)
-    if state is None:
-        state = (
-            f"{campaign.pk}:{campaign.last_event_seq}:{_version(campaign.pk)}"
-            f":{campaign.updated_at.timestamp()}"
-        )
-        campaign._cards_state = state  # once per request: the row was read for it
-    return state
+    return (
+        f"{campaign.pk}:{campaign.last_event_seq}:{_versions(campaign)[0]}"
+        f":{campaign.updated_at.timestamp()}"
+    )
 
 
 class _LazyIdeas:
