@@ -12,7 +12,7 @@ request:
   fields;
 - which vote button the viewer has pressed (their own votes, read for the page's ideas);
 - the viewer's own ideas, which say "You" and have no "Report" link: those cards are
-  rendered afresh for the viewer.
+  rendered for their author and cached for them alone.
 
 A cached list is keyed by everything a neutral card depends on: the campaign's last
 event number (bumped in the same transaction as every numbered event: a post, a hide
@@ -68,9 +68,11 @@ _tallies = TTLCache(maxsize=1000, ttl=settings.IDEA_CARDS_CACHE_SECONDS)
 
 
 class _CardRequest:
-    """The request neutral cards are rendered with: nobody, at a marked address."""
+    """The request cards are rendered with: nobody (or, for their own cards, their
+    author), at a marked address."""
 
-    user = NeutralViewer()
+    def __init__(self, user=None) -> None:
+        self.user = NeutralViewer() if user is None else user
 
     def get_full_path(self) -> str:
         return holes.NEXT
@@ -218,10 +220,13 @@ def _page_number(raw) -> int:
         return 1
 
 
-def _render_neutral(ideas, campaign: Campaign, can_take_part: bool) -> list[tuple]:
-    """(pk, author id, the card split at its marks) for each idea."""
+def _render_cards(
+    ideas, campaign: Campaign, can_take_part: bool, author=None
+) -> list[tuple]:
+    """(pk, author id, the card split at its marks) for each idea, as nobody in
+    particular sees it, or as ``author`` sees their own."""
     template = get_template(CARD_TEMPLATE)
-    request = _CardRequest()
+    request = _CardRequest(author)
     cards = []
     for idea in ideas:
         idea.my_vote = 0
@@ -293,7 +298,7 @@ def campaign_listing(
         page = paginator.get_page(number)
         entry = {
             "count": paginator.count,
-            "cards": _render_neutral(list(page), campaign, can_take_part),
+            "cards": _render_cards(list(page), campaign, can_take_part),
         }
         if key is not None:
             content_cache.set(key, entry, settings.IDEA_CARDS_CACHE_SECONDS)
@@ -329,41 +334,53 @@ def forget_tallies() -> None:
 def _finish(
     request: HttpRequest, campaign: Campaign, cards, ideas, can_take_part: bool
 ) -> bytes:
-    """The viewer's own cards rendered for them, their votes pressed, their token and
-    this page's address in the forms."""
+    """The cards finished for the viewer: their own as they see them, their votes
+    pressed, the tallies, their token and this page's address in the forms."""
     viewer_id = request.user.pk
     ids = [pk for pk, _author, _parts in cards]
     my_votes = votes_by_voter(request.user, Idea, ids) if can_take_part else {}
     tallies = _page_tallies(campaign, ids)
     own_ids = [pk for pk, author_id, _parts in cards if author_id == viewer_id]
-    own = {}
-    if own_ids:
-        # A plain context, not a RequestContext: no context processor runs per card.
-        template = get_template(CARD_TEMPLATE)
-        for idea in ideas.queryset().filter(pk__in=own_ids):
-            idea.my_vote = my_votes.get(idea.pk, 0)
-            own[idea.pk] = template.render(
-                {
-                    "idea": idea,
-                    "campaign": campaign,
-                    "can_take_part": can_take_part,
-                    "request": request,
-                    "csrf_token": request_token(request),
-                }
-            ).encode()
+    own = _own_cards(request.user, campaign, ideas, own_ids, can_take_part)
     values = {
         "csrf": request_token(request).encode(),
         "next": escape(request.get_full_path()).encode(),
     }
     out: list[bytes] = []
     for pk, _author, parts in cards:
-        if pk in own:
-            out.append(own[pk])
-            continue
         support, against = tallies.get(pk, (0, 0))
         my_vote = my_votes.get(pk, 0)
         values["support"], values["against"] = b"%d" % support, b"%d" % against
         values["up"] = _FILL_PRESSED if my_vote == 1 else _FILL_UNPRESSED[1]
         values["down"] = _FILL_PRESSED if my_vote == -1 else _FILL_UNPRESSED[-1]
-        holes.fill_into(out, parts, values)
+        holes.fill_into(out, own.get(pk, parts), values)
     return b"".join(out)
+
+
+def _own_cards(author, campaign: Campaign, ideas, own_ids, can_take_part: bool):
+    """The author's own cards on the page ("You", no "Report" link), each cached for
+    them under the campaign's state like any list (only they are shown it)."""
+    keys = {
+        pk: ":".join(
+            str(part)
+            for part in (
+                "own-card",
+                _FORMAT,
+                campaign_state(campaign),
+                get_language(),
+                int(can_take_part),
+                pk,
+            )
+        )
+        for pk in own_ids
+    }
+    found = {pk: content_cache.get(key) for pk, key in keys.items()}
+    missing = [pk for pk, parts in found.items() if parts is None]
+    if missing:
+        # By key, unordered: the list's order (a join on every tally, for the most
+        # supported) would cost the database the whole campaign for a few rows.
+        rows = ideas.queryset().filter(pk__in=missing).order_by()
+        for pk, _author, parts in _render_cards(rows, campaign, can_take_part, author):
+            content_cache.set(keys[pk], parts, settings.IDEA_CARDS_CACHE_SECONDS)
+            found[pk] = parts
+    return {pk: parts for pk, parts in found.items() if parts is not None}

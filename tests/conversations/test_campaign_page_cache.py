@@ -217,16 +217,45 @@ def test_a_second_load_serves_the_cards_from_the_cache(
         make_idea(campaign, title=f"Idea {n}")
     page(viewer_client, campaign)  # fills the cache
     rendered = []
-    real = idea_cards._render_neutral
+    real = idea_cards._render_cards
     monkeypatch.setattr(
         idea_cards,
-        "_render_neutral",
+        "_render_cards",
         lambda *a: rendered.append(1) or real(*a),
     )
 
     page(viewer_client, campaign)
 
     assert rendered == []
+
+
+def test_my_own_card_says_you_and_is_cached_for_me_alone(
+    client, campaign, make_idea, make_staff, monkeypatch
+):
+    author, colleague = make_staff(display_name="Ada Author"), make_staff()
+    mine = make_idea(campaign, author=author, title="My own idea", anonymous=True)
+    make_idea(campaign, title="Someone else's")
+    rendered = []
+    real = idea_cards._render_cards
+    monkeypatch.setattr(
+        idea_cards, "_render_cards", lambda *a: rendered.append(a) or real(*a)
+    )
+
+    def card_of(person) -> str:
+        client.force_login(person)
+        html = idea_list(page(client, campaign))
+        start = html.index(f'id="idea-{mine.pk}"')
+        return html[start : html.index("</li>", start)]
+
+    first, again = card_of(author), card_of(author)
+    theirs = card_of(colleague)
+
+    assert "You (posted anonymously)" in first and first == again
+    assert "Report" not in first  # nobody reports their own idea
+    assert "You" not in theirs and "Ada Author" not in theirs and "Report" in theirs
+    # The list once, the author's own card once: the second load and the colleague's
+    # came from the cache.
+    assert len(rendered) == 2
 
 
 def test_my_idea_held_for_a_moderator_is_listed_for_me_on_the_next_load(
@@ -275,19 +304,19 @@ def test_a_vote_keeps_the_newest_list_cached_but_shows_its_tally_and_reorders_mo
     page(viewer_client, campaign)
     page(viewer_client, campaign, "?sort=supported")
     rendered = []
-    original = idea_cards._render_neutral
+    original = idea_cards._render_cards
 
     def counting(*args, **kwargs):
         rendered.append(args)
         return original(*args, **kwargs)
 
     services.vote(make_staff(), older, 1)
-    idea_cards._render_neutral = counting
+    idea_cards._render_cards = counting
     try:
         newest = idea_list(page(viewer_client, campaign))
         supported = idea_list(page(viewer_client, campaign, "?sort=supported"))
     finally:
-        idea_cards._render_neutral = original
+        idea_cards._render_cards = original
     assert len(rendered) == 1  # only the most supported list was made again
     older_card = newest.split(f'id="idea-{older.pk}"')[1]
     assert 'data-count="support">1</span>' in older_card
