@@ -25,3 +25,16 @@ def test_repository_platform_folder_has_no_python_files():
     folder = REPO / "platform"
     assert not (folder / "__init__.py").exists()
     assert list(folder.rglob("*.py")) == []
+
+
+def test_production_pages_are_served_as_the_benchmark_measures_them():
+    """granian's default runs hundreds of threads per process, and the campaign page
+    collapsed to seconds under it (bench/README.md); the measured layout is one
+    request at a time per process, in both ways of deploying."""
+    procfile = (REPO / "platform" / "Procfile").read_text()
+    compose = (REPO / "platform" / "compose.yaml").read_text()
+    web = next(line for line in procfile.splitlines() if line.startswith("web:"))
+    assert "granian --interface wsgi" in web and "--blocking-threads 1" in web
+    assert '"--blocking-threads", "1"' in compose
+    bench = (REPO / "bench" / "campaign_page.py").read_text()
+    assert "--blocking-threads 1" in bench
