@@ -37,7 +37,7 @@ from notifications.services import is_following
 
 TEMPLATE = "conversations/campaign_detail.html"
 # Bumped when the page's holes change.
-_FORMAT = "v2"
+_FORMAT = "v3"
 HOLES = {
     name: holes.mark(name)
     for name in ("header", "messages", "follow", "waiting", "cards")

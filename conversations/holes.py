@@ -4,8 +4,8 @@ Cached cards and pages are rendered once for nobody in particular; a request put
 what is its own (its CSRF token and address, the viewer's votes, the header naming
 them). A mark is an HTML comment, which no user text can carry: titles are escaped and
 bodies sanitised, which drops comments. Cached HTML is kept split at its marks, so a
-request fills it with one join instead of a search through the whole text per mark,
-and as UTF-8 bytes, so a response is never encoded again (encoding a page of text
+request fills it with one formatting instead of a search through the whole text per
+mark, and as UTF-8 bytes, so a response is never encoded again (encoding a page of text
 with a few non-ASCII characters in it costs more than a database query).
 """
 
@@ -24,22 +24,14 @@ CSRF = mark("csrf")  # the request's CSRF token
 NEXT = mark("next")  # the request's own address, escaped
 
 
-def split(html: str) -> tuple:
-    """Encoded text and mark names, alternately: text first and last."""
+def split(html: str) -> tuple[bytes, tuple[str, ...]]:
+    """The text as a ``%s`` format of UTF-8 bytes, and its marks' names in order."""
     parts = _MARK.split(html)
-    parts[::2] = [text.encode() for text in parts[::2]]
-    return tuple(parts)
+    texts = [text.encode().replace(b"%", b"%%") for text in parts[::2]]
+    return b"%s".join(texts), tuple(parts[1::2])
 
 
-def fill_into(out: list[bytes], parts: tuple, values: dict[str, bytes]) -> None:
-    """Append ``parts`` to ``out`` with each mark replaced by its (encoded) value."""
-    out.append(parts[0])
-    for index in range(1, len(parts), 2):
-        out.append(values[parts[index]])
-        out.append(parts[index + 1])
-
-
-def fill(parts: tuple, values: dict[str, bytes]) -> bytes:
-    out: list[bytes] = []
-    fill_into(out, parts, values)
-    return b"".join(out)
+def fill(template: tuple[bytes, tuple[str, ...]], values: dict[str, bytes]) -> bytes:
+    """The text with each mark replaced by its (encoded) value: one formatting."""
+    text, names = template
+    return text % tuple([values[name] for name in names])

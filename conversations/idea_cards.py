@@ -62,7 +62,7 @@ _BUTTON = {1: holes.mark("up"), -1: holes.mark("down")}
 # Lists whose order the tallies decide: cached under the tallies' version too.
 TALLY_SORTS = {"supported"}
 # Bumped when what a cached list holds changes shape.
-_FORMAT = "v3"
+_FORMAT = "v4"
 _tallies_lock = threading.Lock()
 _tallies = TTLCache(maxsize=1000, ttl=settings.IDEA_CARDS_CACHE_SECONDS)
 
@@ -353,7 +353,7 @@ def _finish(
         values["support"], values["against"] = b"%d" % support, b"%d" % against
         values["up"] = _FILL_PRESSED if my_vote == 1 else _FILL_UNPRESSED[1]
         values["down"] = _FILL_PRESSED if my_vote == -1 else _FILL_UNPRESSED[-1]
-        holes.fill_into(out, own.get(pk, parts), values)
+        out.append(holes.fill(own.get(pk, parts), values))
     return b"".join(out)
 
 
