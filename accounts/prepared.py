@@ -109,7 +109,7 @@ def _driver_rows(connection, sql: str, params: list) -> list[tuple]:
             # half the time for a lookup with a list of ids, and psycopg prepares
             # a statement run often once per connection.
             cursor = psycopg.Cursor(connection.connection)
-            cursor.execute(sql, params)
+            cursor.execute(sql, params, prepare=True)
         else:
             cursor = connection.create_cursor()
             cursor.execute(sql, params)

@@ -88,7 +88,11 @@ def _environment(args) -> tuple[dict[str, str], str | None]:
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         env["STATIC_MANIFEST"] = "0"  # collectstatic has not run: plain static storage
     tmp = None
-    if not env.get("DATABASE_URL"):
+    if env.get("DATABASE_URL"):
+        # As platform/compose.yaml runs the page servers: one connection per process,
+        # kept open.
+        env.setdefault("CONN_MAX_AGE", "60")
+    else:
         tmp = tempfile.mkdtemp(prefix="staffvoice-bench-")
         env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
     return env, tmp

@@ -60,7 +60,8 @@ class _ShellRequest:
 
 
 def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    """The page of ``campaign`` for ``request.user``, who may view it."""
+    """The page of ``campaign`` for ``request.user``, who may view it (fetched
+    ``with_following``, or it is asked here)."""
     now = timezone.now()
     user = request.user
     sort = request.GET.get("sort", queries.DEFAULT_SORT)
@@ -148,13 +149,19 @@ def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "next": escape(request.get_full_path()).encode(),
         "header": header_html(request).replace(holes.CSRF, token).encode(),
         "messages": _messages(request).encode(),
-        "follow": _follow_button(campaign, is_following(user, campaign))
+        "follow": _follow_button(campaign, _follows(user, campaign))
         .replace(holes.CSRF, token)
         .encode(),
         "waiting": _waiting(campaign, user).encode(),
         "cards": listing.cards,
     }
     return HttpResponse(holes.fill(shell, values))
+
+
+def _follows(user, campaign: Campaign) -> bool:
+    """Read with the campaign's row where the view asked for it."""
+    followed = getattr(campaign, "followed", None)
+    return is_following(user, campaign) if followed is None else followed
 
 
 def _messages(request: HttpRequest) -> str:

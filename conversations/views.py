@@ -79,7 +79,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return campaign_page.response(request, campaign_for_viewer(request, slug))
+    campaign = campaign_for_viewer(request, slug, with_following=True)
+    return campaign_page.response(request, campaign)
 
 
 def _int_or_none(value) -> int | None:

@@ -113,6 +113,10 @@ def test_following_is_each_persons_own(make_staff, open_campaign):
     services.follow_campaign(follower, open_campaign)
     assert 'aria-pressed="true">Following' in _page(follower, open_campaign)
     assert 'aria-pressed="true">Following' not in _page(other, open_campaign)
+    services.unfollow(follower, open_campaign)
+    assert 'aria-pressed="true">Following' not in _page(follower, open_campaign)
+    services.follow_campaign(other, open_campaign)
+    assert 'aria-pressed="true">Following' in _page(other, open_campaign)
 
 
 def test_the_campaigns_figures_follow_each_vote(make_staff, open_campaign, make_idea):
