@@ -17,6 +17,7 @@ shared between people:
 
 import hashlib
 import random
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -59,9 +60,51 @@ class _ShellRequest:
         return holes.NEXT
 
 
+@dataclass
+class _Page:
+    """What the cached page shows: the list asked for and the viewer's rights."""
+
+    sort: str
+    themes: list
+    theme_id: int | None
+    team_choices: list[Team]
+    team: Team | None
+    status: str
+    left: str
+    rights: dict[str, bool]
+    listing: idea_cards.Listing
+
+    @property
+    def team_view_key(self) -> str:
+        return ",".join(str(t.pk) for t in self.team_choices)
+
+
 def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     """The page of ``campaign`` for ``request.user``, who may view it (fetched
     ``with_following``, or it is asked here)."""
+    page = _page(request, campaign)
+    key = _shell_key(campaign, page)
+    shell = content_cache.get(key)
+    if shell is None:
+        shell = holes.split(_render_shell(request, campaign, page))
+        content_cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS)
+    user = request.user
+    token = idea_cards.request_token(request)
+    values = {
+        "csrf": token.encode(),
+        "next": escape(request.get_full_path()).encode(),
+        "header": header_html(request).replace(holes.CSRF, token).encode(),
+        "messages": _messages(request).encode(),
+        "follow": _follow_button(campaign, _follows(user, campaign))
+        .replace(holes.CSRF, token)
+        .encode(),
+        "waiting": _waiting(campaign, user).encode(),
+        "cards": page.listing.cards,
+    }
+    return HttpResponse(holes.fill(shell, values))
+
+
+def _page(request: HttpRequest, campaign: Campaign) -> _Page:
     now = timezone.now()
     user = request.user
     sort = request.GET.get("sort", queries.DEFAULT_SORT)
@@ -86,76 +129,73 @@ def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         can_take_part=can_take_part,
         team_id=team.pk if team else None,
     )
-    status = campaign.status(now)
-    left = time_left(campaign.closes_at, now)
-    rights = {
-        "can_take_part": can_take_part,
-        "can_manage": rules.can_manage(user, campaign),
-        "can_moderate": rules.can_moderate(user, campaign),
-        "can_pin": campaign.is_board and rules.can_pin_note(user, campaign),
-    }
-    team_view_key = ",".join(str(t.pk) for t in team_choices)
+    return _Page(
+        sort=sort,
+        themes=themes,
+        theme_id=theme_id,
+        team_choices=team_choices,
+        team=team,
+        status=campaign.status(now),
+        left=time_left(campaign.closes_at, now),
+        rights={
+            "can_take_part": can_take_part,
+            "can_manage": rules.can_manage(user, campaign),
+            "can_moderate": rules.can_moderate(user, campaign),
+            "can_pin": campaign.is_board and rules.can_pin_note(user, campaign),
+        },
+        listing=listing,
+    )
+
+
+def _shell_key(campaign: Campaign, page: _Page) -> str:
+    """Everything the cached page shows but its holes."""
     inputs = ":".join(
         str(part)
         for part in (
             _FORMAT,
             get_language(),
             idea_cards.tally_state(campaign),
-            status,
-            left,
-            sort,
-            theme_id or 0,
-            team.pk if team else 0,
-            team_view_key,
-            listing.page.number,
-            listing.count,
-            *(int(value) for value in rights.values()),
+            page.status,
+            page.left,
+            page.sort,
+            page.theme_id or 0,
+            page.team.pk if page.team else 0,
+            page.team_view_key,
+            page.listing.page.number,
+            page.listing.count,
+            *(int(value) for value in page.rights.values()),
         )
     )
-    key = f"campaign-page:{hashlib.md5(inputs.encode()).hexdigest()}"  # noqa: S324
-    shell = content_cache.get(key)
-    if shell is None:
-        html = render_to_string(
-            TEMPLATE,
-            {
-                "campaign": campaign,
-                # The page fragments' keys: without the votes, and with them.
-                "state": idea_cards.campaign_state(campaign),
-                "tally_state": idea_cards.tally_state(campaign),
-                "csrf_token": holes.CSRF,
-                "status": status,
-                "left": left,
-                **rights,
-                "team_choices": team_choices,
-                "team_view_key": team_view_key,
-                "team": team,
-                "themes": themes,
-                "theme_id": theme_id,
-                "sort": sort,
-                "sorts": queries.SORTS,
-                "page": listing.page,
-                "idea_count": listing.count,
-                # A callable: read only if the fragment showing it is not cached.
-                "counts": lambda: stats.counts(campaign),
-                "holes": HOLES,
-            },
-            request=_ShellRequest(request),
-        )
-        shell = holes.split(html)
-        content_cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS)
-    token = idea_cards.request_token(request)
-    values = {
-        "csrf": token.encode(),
-        "next": escape(request.get_full_path()).encode(),
-        "header": header_html(request).replace(holes.CSRF, token).encode(),
-        "messages": _messages(request).encode(),
-        "follow": _follow_button(campaign, _follows(user, campaign))
-        .replace(holes.CSRF, token)
-        .encode(),
-        "waiting": _waiting(campaign, user).encode(),
-        "cards": listing.cards,
-    }
-    return HttpResponse(holes.fill(shell, values))
+    return f"campaign-page:{hashlib.md5(inputs.encode()).hexdigest()}"  # noqa: S324
+
+
+def _render_shell(request: HttpRequest, campaign: Campaign, page: _Page) -> str:
+    return render_to_string(
+        TEMPLATE,
+        {
+            "campaign": campaign,
+            # The page fragments' keys: without the votes, and with them.
+            "state": idea_cards.campaign_state(campaign),
+            "tally_state": idea_cards.tally_state(campaign),
+            "csrf_token": holes.CSRF,
+            "status": page.status,
+            "left": page.left,
+            **page.rights,
+            "team_choices": page.team_choices,
+            "team_view_key": page.team_view_key,
+            "team": page.team,
+            "themes": page.themes,
+            "theme_id": page.theme_id,
+            "sort": page.sort,
+            "sorts": queries.SORTS,
+            "page": page.listing.page,
+            "idea_count": page.listing.count,
+            # A callable: read only if the fragment showing it is not cached.
+            "counts": lambda: stats.counts(campaign),
+            "holes": HOLES,
+        },
+        request=_ShellRequest(request),
+    )
 
 
 def _follows(user, campaign: Campaign) -> bool:
