@@ -106,10 +106,9 @@ def _driver_rows(connection, sql: str, params: list) -> list[tuple]:
             cursor.execute(_qmark(sql), params)
         elif connection.vendor == "postgresql":
             # Parameters bound by the server (Django binds them in the client):
-            # half the time for a lookup with a list of ids, and psycopg prepares
-            # a statement run often once per connection.
+            # half the time for a lookup with a list of ids.
             cursor = psycopg.Cursor(connection.connection)
-            cursor.execute(sql, params, prepare=True)
+            cursor.execute(sql, params)
         else:
             cursor = connection.create_cursor()
             cursor.execute(sql, params)
