@@ -91,46 +91,36 @@ def votes_by_voter(voter, model: type[models.Model], target_ids) -> dict[int, in
     """The voter's votes on the given targets of one model, as {target_id: value}, in one query."""
     if not getattr(voter, "is_authenticated", False):
         return {}
-    ids = _padded(target_ids)
+    ids = list(target_ids)
     if not ids:
         return {}
     type_id = ContentType.objects.get_for_model(model).pk
-    return dict(_votes_of_voter.rows(voter.pk, type_id, *ids))
+    return dict(_votes_of_voter.rows(voter.pk, type_id, ids))
 
 
 def tallies_of(model: type[models.Model], target_ids) -> dict[int, tuple[int, int]]:
     """The tallies of the given targets of one model, as {target_id: (support,
     dont_support)}, in one query (a target nobody voted on has no row: (0, 0))."""
-    ids = _padded(target_ids)
+    ids = list(target_ids)
     if not ids:
         return {}
     type_id = ContentType.objects.get_for_model(model).pk
-    rows = _tallies.rows(type_id, *ids)
+    rows = _tallies.rows(type_id, ids)
     return {target: (support, against) for target, support, against in rows}
 
 
-# Both are read for every idea list and idea page: prepared once (accounts.prepared)
-# rather than built per request, for each padded length of the id list.
+# Both are read for every idea list and idea page: prepared once (accounts.prepared),
+# the ids bound as one parameter.
 _votes_of_voter = Prepared(
-    lambda voter_id, type_id, *ids: Vote.objects.filter(
-        voter=voter_id, target_type=type_id, target_id__in=ids
+    lambda voter_id, type_id, ids: Vote.objects.filter(
+        voter=voter_id, target_type=type_id, target_id__any_of=ids
     ).values_list("target_id", "value")
 )
 _tallies = Prepared(
-    lambda type_id, *ids: Tally.objects.filter(
-        target_type=type_id, target_id__in=ids
+    lambda type_id, ids: Tally.objects.filter(
+        target_type=type_id, target_id__any_of=ids
     ).values_list("target_id", "support", "dont_support")
 )
-
-
-def _padded(target_ids) -> list[int]:
-    """The ids, repeated to the next power of two in length, so a prepared query
-    compiles for a handful of lengths, not for every one."""
-    ids = list(target_ids)
-    if ids:
-        size = 1 << (len(ids) - 1).bit_length()
-        ids += ids[:1] * (size - len(ids))
-    return ids
 
 
 def recount_tally(target: models.Model) -> Tally:

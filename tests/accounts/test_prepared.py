@@ -48,3 +48,29 @@ def test_the_driver_road_refuses_to_run_in_a_broken_transaction(make_campaign):
         with pytest.raises(TransactionManagementError):
             by_slug.rows("anything")
         connection.needs_rollback = False
+
+
+def test_a_list_of_ids_is_one_parameter_whatever_its_length(make_campaign, make_idea):
+    from accounts.prepared import Prepared as P
+
+    campaign = make_campaign("open")
+    ideas = [make_idea(campaign, title=f"Idea {n}") for n in range(4)]
+    query = P(
+        lambda ids: (
+            Idea.objects.filter(pk__any_of=ids)
+            .order_by("pk")
+            .values_list("title", flat=True)
+        )
+    )
+
+    assert query.rows([ideas[3].pk, ideas[1].pk]) == [("Idea 1",), ("Idea 3",)]
+    assert query.rows([i.pk for i in ideas] + [ideas[0].pk]) == [
+        (f"Idea {n}",) for n in range(4)
+    ]
+    assert query.rows([]) == []
+    assert len(query._compiled) == 1  # one form for every length
+    # The same lookup in a plain queryset.
+    titles = Idea.objects.filter(pk__any_of=[ideas[2].pk]).values_list(
+        "title", flat=True
+    )
+    assert list(titles) == ["Idea 2"]

@@ -92,7 +92,10 @@ def test_the_policy_built_once_is_the_one_django_csp_builds(rf, settings):
 
     for _ in range(2):  # built, then kept
         response = ours(rf.get("/"))
-        for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+        for header in (
+            "Content-Security-Policy",
+            "Content-Security-Policy-Report-Only",
+        ):
             assert response[header] == expected[header]
 
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = None  # a settings change is seen
