@@ -15,7 +15,6 @@ placeholder rewriting (SQLite) and its execute wrappers cost twice what SQLite t
 to answer a lookup by key, and a page runs half a dozen of these.
 """
 
-import functools
 import json
 import re
 from collections.abc import Callable
@@ -45,17 +44,18 @@ class Prepared:
     def __init__(self, build: Callable[..., QuerySet], using: str = "default"):
         self.build = build
         self.using = using
-        # (vendor, arguments) -> (sql, for each parameter: the argument's index or
-        # (a constant,), how many columns were asked for (DISTINCT adds the
-        # ordering's after them), the ORM's converters by column)
-        self._compiled: dict[tuple[str, int], tuple[str, list, int, list]] = {}
+        # (vendor, arguments) -> (sql, the same in the driver's placeholders, for
+        # each parameter: the argument's index or (a constant,), how many columns
+        # were asked for (DISTINCT adds the ordering's after them), the ORM's
+        # converters by column)
+        self._compiled: dict[tuple[str, int], tuple[str, str, list, int, list]] = {}
 
     def rows(self, *args) -> list[tuple]:
         connection = connections[self.using]
         compiled = self._compiled.get((connection.vendor, len(args)))
         if compiled is None:
             compiled = self._compile(connection, len(args))
-        sql, binding, columns, converters = compiled
+        sql, driver_sql, binding, columns, converters = compiled
         params = [
             _bindable(args[b], connection) if isinstance(b, int) else b[0]
             for b in binding
@@ -65,12 +65,12 @@ class Prepared:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
         else:
-            rows = _driver_rows(connection, sql, params)
+            rows = _driver_rows(connection, driver_sql, params)
         if rows and (converters or len(rows[0]) != columns):
             rows = [_convert(row[:columns], converters, connection) for row in rows]
         return rows
 
-    def _compile(self, connection, count: int) -> tuple[str, list, int, list]:
+    def _compile(self, connection, count: int) -> tuple[str, str, list, int, list]:
         queryset = self.build(*_marks(count))
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
@@ -81,7 +81,8 @@ class Prepared:
         columns = compiler.col_count
         selected = [select[0] for select in compiler.select[:columns]]
         converters = list(compiler.get_converters(selected).items())
-        compiled = (sql, binding, columns, converters)
+        driver_sql = _qmark(sql) if connection.vendor == "sqlite" else sql
+        compiled = (sql, driver_sql, binding, columns, converters)
         self._compiled[connection.vendor, count] = compiled
         return compiled
 
@@ -94,25 +95,23 @@ _FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
 def _driver_rows(connection, sql: str, params: list) -> list[tuple]:
     """What Django's ``connection.cursor()`` and ``execute`` do, less the wrapping:
     connect if need be, refuse inside a broken transaction, turn driver errors into
-    Django's."""
+    Django's. ``sql`` is in the driver's placeholders."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
         if connection.vendor == "sqlite":
-            cursor = connection.connection.cursor()
-            cursor.execute(_qmark(sql), params)
+            cursor = connection.connection.cursor()  # not Django's: it rewrites sql
         else:
             cursor = connection.create_cursor()
-            cursor.execute(sql, params)
         try:
+            cursor.execute(sql, params)
             return cursor.fetchall()
         finally:
             cursor.close()
 
 
-@functools.lru_cache(maxsize=256)
 def _qmark(sql: str) -> str:
     return _FORMAT_PLACEHOLDER.sub("?", sql).replace("%%", "%")
 

@@ -11,20 +11,13 @@ from accounts.prepared import Prepared
 from conversations import queries, rules
 from conversations.models import Campaign, CampaignStatus, Idea
 from conversations.socket_access import campaign_facts
-from notifications.models import Follow
+from notifications.services import active_follows
 
 _campaign_row = Prepared(lambda slug: Campaign.objects.filter(slug=slug))
 # The same, and whether one person follows it, in the same round trip.
 _campaign_row_followed = Prepared(
     lambda slug, person_id, type_id: Campaign.objects.filter(slug=slug).annotate(
-        followed=Exists(
-            Follow.objects.filter(
-                follower=person_id,
-                is_following=True,
-                target_type=type_id,
-                target_id=OuterRef("pk"),
-            )
-        )
+        followed=Exists(active_follows(person_id, type_id, OuterRef("pk")))
     )
 )
 _CAMPAIGN_FIELDS = [field.attname for field in Campaign._meta.concrete_fields]

@@ -34,7 +34,6 @@ from conversations import content_cache, holes, idea_cards, queries, rules, stat
 from conversations.models import Campaign
 from conversations.templatetags.conversation_tags import time_left
 from conversations.templatetags.fragment_cache import cached_fragment, header_html
-from notifications.services import is_following
 
 TEMPLATE = "conversations/campaign_detail.html"
 # Bumped when the page's holes change.
@@ -81,7 +80,7 @@ class _Page:
 
 def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     """The page of ``campaign`` for ``request.user``, who may view it (fetched
-    ``with_following``, or it is asked here)."""
+    ``with_following``: the follow button reads ``campaign.followed``)."""
     page = _page(request, campaign)
     key = _shell_key(campaign, page)
     shell = content_cache.get(key)
@@ -95,7 +94,7 @@ def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "next": escape(request.get_full_path()).encode(),
         "header": header_html(request).replace(holes.CSRF, token).encode(),
         "messages": _messages(request).encode(),
-        "follow": _follow_button(campaign, _follows(user, campaign))
+        "follow": _follow_button(campaign, campaign.followed)
         .replace(holes.CSRF, token)
         .encode(),
         "waiting": _waiting(campaign, user).encode(),
@@ -111,13 +110,13 @@ def _page(request: HttpRequest, campaign: Campaign) -> _Page:
     if sort not in queries.SORTS:
         sort = queries.DEFAULT_SORT
     themes = idea_cards.campaign_themes(campaign)
-    theme_id = _int_or_none(request.GET.get("theme"))
+    theme_id = int_or_none(request.GET.get("theme"))
     if theme_id not in {t.pk for t in themes}:
         theme_id = None
     can_take_part = rules.can_take_part(user, campaign, now)
     team_choices = [] if campaign.is_board else _team_view_choices(campaign)
     team = next(
-        (t for t in team_choices if t.pk == _int_or_none(request.GET.get("team"))),
+        (t for t in team_choices if t.pk == int_or_none(request.GET.get("team"))),
         None,
     )
     listing = idea_cards.campaign_listing(
@@ -198,12 +197,6 @@ def _render_shell(request: HttpRequest, campaign: Campaign, page: _Page) -> str:
     )
 
 
-def _follows(user, campaign: Campaign) -> bool:
-    """Read with the campaign's row where the view asked for it."""
-    followed = getattr(campaign, "followed", None)
-    return is_following(user, campaign) if followed is None else followed
-
-
 def _messages(request: HttpRequest) -> str:
     storage = get_messages(request)
     if not storage:
@@ -268,7 +261,8 @@ def _team_view_query(campaign: Campaign) -> list[Team]:
     return list(teams.order_by("name"))
 
 
-def _int_or_none(value) -> int | None:
+def int_or_none(value) -> int | None:
+    """A query parameter as a number, or None."""
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -198,32 +198,24 @@ def forget_all() -> None:
     _facts.clear()
 
 
+# The campaign's side of each relation the facts hold, by its through model.
+_RELATIONS = {
+    Campaign.audience_teams.through: "audience_teams",
+    Campaign.moderators.through: "moderators",
+}
+
+
 @receiver(m2m_changed, sender=Campaign.audience_teams.through)
 @receiver(m2m_changed, sender=Campaign.moderators.through)
 def _restamp(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     """A campaign's audience or moderators changed: stamp its row, so every process
     reads the facts again."""
-    if reverse:  # from the team's or person's side: pk_set holds campaign ids
-        if action == "pre_clear":
-            through = sender.objects.filter(**{_person_or_team(sender): instance.pk})
-            instance._restamp_ids = list(through.values_list("campaign_id", flat=True))
-            return
-        ids = (
-            getattr(instance, "_restamp_ids", None)
-            if action == "post_clear"
-            else pk_set
-        )
+    if not reverse and action in ("post_add", "post_remove", "post_clear"):
+        campaigns = Campaign.objects.filter(pk=instance.pk)
+    elif reverse and action in ("post_add", "post_remove"):  # from a team or person
+        campaigns = Campaign.objects.filter(pk__in=pk_set)
+    elif reverse and action == "pre_clear":  # while the rows still say which campaigns
+        campaigns = Campaign.objects.filter(**{_RELATIONS[sender]: instance})
     else:
-        ids = [instance.pk]
-    if action in ("post_add", "post_remove", "post_clear") and ids:
-        Campaign.objects.filter(pk__in=list(ids)).update(updated_at=timezone.now())
-
-
-def _person_or_team(through) -> str:
-    """The through model's other foreign key than the campaign's."""
-    (field,) = [
-        f.attname
-        for f in through._meta.concrete_fields
-        if f.is_relation and f.related_model is not Campaign
-    ]
-    return field
+        return
+    campaigns.update(updated_at=timezone.now())

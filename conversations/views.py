@@ -83,13 +83,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return campaign_page.response(request, campaign)
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_viewer(request, slug)
@@ -100,7 +93,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = IdeaForm(
         request.POST or None,
         campaign=campaign,
-        initial={"theme": _int_or_none(request.GET.get("theme"))},
+        initial={"theme": campaign_page.int_or_none(request.GET.get("theme"))},
     )
     limited = False
     if request.method == "POST" and form.is_valid():

@@ -383,13 +383,21 @@ def is_following(person, target) -> bool:
     return bool(_following.rows(person.pk, type_id, target.pk))
 
 
-# Asked on every campaign and idea page: prepared once (accounts.prepared).
-_following = Prepared(
-    lambda person_id, type_id, target_id: Follow.objects.filter(
+def active_follows(person_id, type_id, target_id):
+    """The person's follow of one target, if they follow it: a queryset, for a
+    prepared query or a subquery (``target_id`` may be an ``OuterRef``)."""
+    return Follow.objects.filter(
         follower=person_id,
         is_following=True,
         target_type=type_id,
         target_id=target_id,
+    )
+
+
+# Asked on every idea page: prepared once (accounts.prepared).
+_following = Prepared(
+    lambda person_id, type_id, target_id: active_follows(
+        person_id, type_id, target_id
     ).values_list("pk")[:1]
 )
 

@@ -184,3 +184,28 @@ def test_a_change_that_skips_save_is_seen_within_the_facts_lifetime(
     monkeypatch.setattr(socket_access, "FACTS_SECONDS", 0.0)
 
     assert not socket_access.authorise(key, campaign.pk).allowed
+
+
+def test_any_change_to_an_audience_is_seen_at_once_from_either_side(
+    make_staff, make_team, make_campaign
+):
+    ward, clinic = make_team(), make_team()
+    campaign = make_campaign("open")
+    outsider = make_staff()
+    key = signed_in(outsider)
+    assert socket_access.authorise(key, campaign.pk).allowed  # facts now kept
+
+    campaign.audience_teams.add(ward)  # no save(): the receiver stamps the row
+    assert not socket_access.authorise(key, campaign.pk).allowed
+    campaign.audience_teams.clear()
+    assert socket_access.authorise(key, campaign.pk).allowed
+    ward.campaigns.add(campaign)  # from the team's side
+    assert not socket_access.authorise(key, campaign.pk).allowed
+    ward.campaigns.remove(campaign)
+    assert socket_access.authorise(key, campaign.pk).allowed
+    ward.campaigns.add(campaign)
+    clinic.campaigns.add(campaign)
+    assert not socket_access.authorise(key, campaign.pk).allowed
+    ward.campaigns.clear()
+    clinic.campaigns.clear()
+    assert socket_access.authorise(key, campaign.pk).allowed
