@@ -19,15 +19,15 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, pre_delete
 
 
-def _key(user_id: int) -> str:
+def key(user_id: int) -> str:
     return f"permissions:{user_id}"
 
 
 def granted(user) -> frozenset[str]:
     """``user``'s own and their groups' permissions, as ``"app.codename"``: what was
     explicitly granted (a superuser holds nothing more here by being one)."""
-    key = _key(user.pk)
-    names = cache.get(key)
+    entry = key(user.pk)
+    names = cache.get(entry)
     if names is None:
         rows = (
             Permission.objects.filter(Q(user=user) | Q(group__user=user))
@@ -35,14 +35,14 @@ def granted(user) -> frozenset[str]:
             .distinct()
         )
         names = frozenset(f"{app}.{codename}" for app, codename in rows)
-        cache.set(key, names, settings.PERMISSIONS_CACHE_SECONDS)
+        cache.set(entry, names, settings.PERMISSIONS_CACHE_SECONDS)
     return names
 
 
 def forget(user_ids) -> None:
     """Drop the cached sets of these people, now and again once the change commits
     (a request reading in between must not cache the old grants for long)."""
-    keys = [_key(pk) for pk in user_ids]
+    keys = [key(pk) for pk in user_ids]
     if not keys:
         return
     cache.delete_many(keys)

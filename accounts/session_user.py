@@ -1,12 +1,12 @@
-"""Whose session this is: Django's ``auth.get_user``, with the person's row read by a
-prepared query.
+"""Whose session this is: Django's ``auth.get_user``, with the person's row from
+``accounts.person_cache`` (the cache, or a prepared query).
 
 Every signed-in page and every websocket connect asks it. Django builds and compiles a
 queryset for the user's row each time, which costs several times what the database
 takes to answer (a third of a millisecond of a page that should take two). Here the
 decision is Django's, step by step (the backend the session names, ``get_user``'s
 ``user_can_authenticate``, the session-hash check with its fallbacks), and the row
-comes from :class:`accounts.prepared.Prepared`. ``tests/accounts/test_sockets.py``
+comes from :func:`accounts.person_cache.person`. ``tests/accounts/test_sockets.py``
 compares the two over every outcome.
 """
 
@@ -18,11 +18,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
+from accounts import person_cache
 from accounts.models import StaffMember
-from accounts.prepared import Prepared
-
-_user_row = Prepared(lambda user_id: StaffMember.objects.filter(pk=user_id))
-_USER_FIELDS = [field.attname for field in StaffMember._meta.concrete_fields]
 
 
 def user_of(session):
@@ -50,10 +47,9 @@ def _model_backend_user(session, backend):
         user_id = StaffMember._meta.pk.to_python(session[auth.SESSION_KEY])
     except KeyError:
         return None
-    rows = _user_row.rows(user_id)
-    if not rows:
+    user = person_cache.person(user_id)
+    if user is None:
         return None
-    user = StaffMember.from_db("default", _USER_FIELDS, rows[0])
     if not backend.user_can_authenticate(user):
         return None
     session_hash = session.get(auth.HASH_SESSION_KEY)

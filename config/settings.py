@@ -107,6 +107,9 @@ TEMPLATES = [
     },
 ]
 
+# Server-side prepared statements for accounts.prepared's lookups on PostgreSQL. Off
+# (DB_PREPARE=0) behind PgBouncer in transaction mode without max_prepared_statements.
+DB_PREPARE = envbool("DB_PREPARE", True)
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
     # Persistent connections suit WSGI workers (one thread each); under ASGI every thread
@@ -118,6 +121,15 @@ if DATABASE_URL:
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = envstr(
         "TEST_DATABASE_NAME", "test_staffvoice"
+    )
+    # Plan a prepared statement once, not at every run: only the hot lookups of
+    # accounts.prepared are prepared (Django binds its own queries in the client),
+    # and PostgreSQL took longer to plan those than to run them.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        options="-c plan_cache_mode=force_generic_plan",
+        # Django turns psycopg's preparing off (None); its own cursors bind in the
+        # client and never prepare, so this reaches accounts.prepared's alone.
+        prepare_threshold=5 if DB_PREPARE else None,
     )
 else:
     DATABASES = {
@@ -363,6 +375,9 @@ FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 300)
 PERMISSIONS_CACHE_SECONDS = envint(
     "PERMISSIONS_CACHE_SECONDS", 300 if REDIS_URL else 10
 )
+# A person's row: dropped on every save, and kept shorter, as a read racing a write
+# may put the old row back.
+PERSON_CACHE_SECONDS = envint("PERSON_CACHE_SECONDS", 60 if REDIS_URL else 10)
 UNREAD_COUNT_CACHE_SECONDS = envint(
     "UNREAD_COUNT_CACHE_SECONDS", 300 if REDIS_URL else 10
 )

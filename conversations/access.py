@@ -13,11 +13,14 @@ from conversations.models import Campaign, CampaignStatus, Idea
 from conversations.socket_access import campaign_facts
 from notifications.services import active_follows
 
-_campaign_row = Prepared(lambda slug: Campaign.objects.filter(slug=slug))
+# Unordered: a slug is unique, and the model's ordering made PostgreSQL sort.
+_campaign_row = Prepared(lambda slug: Campaign.objects.filter(slug=slug).order_by())
 # The same, and whether one person follows it, in the same round trip.
 _campaign_row_followed = Prepared(
-    lambda slug, person_id, type_id: Campaign.objects.filter(slug=slug).annotate(
-        followed=Exists(active_follows(person_id, type_id, OuterRef("pk")))
+    lambda slug, person_id, type_id: (
+        Campaign.objects.filter(slug=slug)
+        .order_by()
+        .annotate(followed=Exists(active_follows(person_id, type_id, OuterRef("pk"))))
     )
 )
 _CAMPAIGN_FIELDS = [field.attname for field in Campaign._meta.concrete_fields]

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from accounts import person_cache
 from accounts.prepared import Prepared
 from notifications import live
 from notifications.models import Email, Follow, Notification, Preference, Recipient
@@ -224,7 +225,7 @@ def data_of(person) -> dict:
     }
 
 
-def _unread_key(user_id: int) -> str:
+def unread_key(user_id: int) -> str:
     return f"unread:{user_id}"
 
 
@@ -233,8 +234,10 @@ def unread_count(recipient) -> int:
     cached, and dropped whenever it changes (a notification made, all read, all
     deleted)."""
     user_id = getattr(recipient, "pk", recipient)
-    key = _unread_key(user_id)
-    count = cache.get(key)
+    key = unread_key(user_id)
+    count = person_cache.prefetched(recipient, key)
+    if count is None:
+        count = cache.get(key)
     if count is None:
         count = Notification.objects.filter(
             recipient_id=user_id, read_at__isnull=True
@@ -246,8 +249,8 @@ def unread_count(recipient) -> int:
 def unread_changed(user_id: int) -> None:
     """Drop the cached count now and once the change commits, then push the new count
     to the person's open pages."""
-    cache.delete(_unread_key(user_id))
-    transaction.on_commit(lambda: cache.delete(_unread_key(user_id)), robust=True)
+    cache.delete(unread_key(user_id))
+    transaction.on_commit(lambda: cache.delete(unread_key(user_id)), robust=True)
     live.push_count_on_commit(user_id)
 
 

@@ -74,3 +74,25 @@ def test_a_list_of_ids_is_one_parameter_whatever_its_length(make_campaign, make_
         "title", flat=True
     )
     assert list(titles) == ["Idea 2"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
+)
+def test_postgresql_prepares_a_lookup_once_and_plans_it_once(make_campaign):
+    campaign = make_campaign("open")
+    lookup = Prepared(
+        lambda ids: Campaign.objects.filter(pk__any_of=ids).values_list("slug")
+    )
+    for _ in range(8):
+        assert lookup.rows([campaign.pk]) == [(campaign.slug,)]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ['%"conversations_campaign"."slug"%ANY(%'],
+        )
+        (generic, custom), *others = cursor.fetchall()
+    assert not others
+    assert custom == 0 and generic >= 1  # planned once, not at each run

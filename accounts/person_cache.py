@@ -1,0 +1,95 @@
+"""A signed-in person's row, and what every page shows of them, in one cache round trip.
+
+Every signed-in page and websocket connect reads the person's row, their permission
+set (``accounts.permission_cache``) and, for the header, other apps' per-person
+figures (the bell's unread count). Each was a round trip of its own, the row one to
+the database: on PostgreSQL a page spent more on them than on its own content. Here
+they come in one ``get_many``; what is missing is read as before and cached.
+
+The row is dropped whenever it is saved or deleted, now and again once the change
+commits, and also expires after ``PERSON_CACHE_SECONDS`` (without Redis each process
+has its own cache; and a read racing a write may put the old row back). Bulk writes
+that send no signals call :func:`forget` themselves (the staff directory's import).
+A session that should end is deleted, which no cached row outlives.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from accounts import permission_cache
+from accounts.models import StaffMember
+from accounts.prepared import Prepared
+
+_row = Prepared(lambda user_id: StaffMember.objects.filter(pk=user_id))
+_FIELDS = [field.attname for field in StaffMember._meta.concrete_fields]
+# A row cached before a migration changed the fields is never read as the new one.
+_SHAPE = hashlib.md5(",".join(_FIELDS).encode()).hexdigest()[:8]  # noqa: S324
+
+# Other apps' per-person cache keys fetched with the row (``also_fetch``).
+_extra_keys: list[Callable[[int], str]] = []
+
+
+def _row_key(user_id: int) -> str:
+    return f"person:{_SHAPE}:{user_id}"
+
+
+def also_fetch(key_of: Callable[[int], str]) -> None:
+    """Fetch the cache entry ``key_of(person id)`` with every person's row; read it
+    with :func:`prefetched`. For apps accounts may not import (notifications)."""
+    if key_of not in _extra_keys:
+        _extra_keys.append(key_of)
+
+
+def person(user_id: int) -> StaffMember | None:
+    """The person's row (active or not; the caller decides), or None if there is none.
+    Their permission set comes with it where cached."""
+    row_key, permissions_key = _row_key(user_id), permission_cache.key(user_id)
+    extra = [key_of(user_id) for key_of in _extra_keys]
+    found = cache.get_many([row_key, permissions_key, *extra])
+    row = found.get(row_key)
+    if row is None:
+        rows = _row.rows(user_id)
+        if not rows:
+            return None
+        row = rows[0]
+        cache.set(row_key, row, settings.PERSON_CACHE_SECONDS)
+    user = StaffMember.from_db("default", _FIELDS, row)
+    permissions = found.get(permissions_key)
+    if permissions is not None and user.is_active and not user.is_superuser:
+        # What CachedPermissionsBackend would have read; superusers and inactive
+        # people are answered without it.
+        user._perm_cache = permissions
+    user._prefetched = {key: found[key] for key in extra if key in found}
+    return user
+
+
+def prefetched(user, key: str):
+    """The entry ``key`` fetched with ``user``'s row, once (a later read in the same
+    request, perhaps after a change, goes to the cache), or None."""
+    kept = getattr(user, "_prefetched", None)
+    return kept.pop(key, None) if kept else None
+
+
+def forget(user_ids) -> None:
+    """Drop these people's cached rows, now and once the change commits."""
+    keys = [_row_key(pk) for pk in user_ids]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    forget([instance.pk])
+
+
+def connect() -> None:
+    post_save.connect(_changed, sender=StaffMember, dispatch_uid="person-cache-save")
+    post_delete.connect(
+        _changed, sender=StaffMember, dispatch_uid="person-cache-delete"
+    )
