@@ -16,7 +16,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.utils.crypto import constant_time_compare
-from django.utils.functional import SimpleLazyObject
 
 from accounts import person_cache
 from accounts.models import StaffMember
@@ -75,8 +74,10 @@ def _request_user(request):
 
 class SessionUserMiddleware(AuthenticationMiddleware):
     """Django's ``AuthenticationMiddleware`` (``request.auser`` and its checks are
-    its own), with ``request.user`` found by :func:`user_of`."""
+    its own), with ``request.user`` found by :func:`user_of`, at once rather than
+    lazily: every page names its viewer, and each of the few dozen reads of a page
+    through Django's lazy wrapper cost several attribute lookups."""
 
     def process_request(self, request) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _request_user(request))
+        request.user = _request_user(request)
