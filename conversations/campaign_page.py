@@ -37,7 +37,7 @@ from conversations.templatetags.fragment_cache import cached_fragment, header_ht
 
 TEMPLATE = "conversations/campaign_detail.html"
 # Bumped when the page's holes change.
-_FORMAT = "v3"
+_FORMAT = "v4"
 HOLES = {
     name: holes.mark(name)
     for name in ("header", "messages", "follow", "waiting", "cards")
@@ -85,20 +85,20 @@ def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     key = _shell_key(campaign, page)
     shell = content_cache.get(key)
     if shell is None:
-        shell = holes.split(_render_shell(request, campaign, page))
+        shell = holes.template(holes.split(_render_shell(request, campaign, page)))
         content_cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS)
     user = request.user
     token = idea_cards.request_token(request)
     values = {
-        "csrf": token.encode(),
-        "next": escape(request.get_full_path()).encode(),
-        "header": header_html(request).replace(holes.CSRF, token).encode(),
-        "messages": _messages(request).encode(),
-        "follow": _follow_button(campaign, campaign.followed)
+        b"csrf": token.encode(),
+        b"next": escape(request.get_full_path()).encode(),
+        b"header": header_html(request).replace(holes.CSRF, token).encode(),
+        b"messages": _messages(request).encode(),
+        b"follow": _follow_button(campaign, campaign.followed)
         .replace(holes.CSRF, token)
         .encode(),
-        "waiting": _waiting(campaign, user).encode(),
-        "cards": page.listing.cards,
+        b"waiting": _waiting(campaign, user).encode(),
+        b"cards": page.listing.cards,
     }
     return HttpResponse(holes.fill(shell, values))
 

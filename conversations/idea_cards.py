@@ -63,9 +63,11 @@ _BUTTON = {1: holes.mark("up"), -1: holes.mark("down")}
 # Lists whose order the tallies decide: cached under the tallies' version too.
 TALLY_SORTS = {"supported"}
 # Bumped when what a cached list holds changes shape.
-_FORMAT = "v4"
+_FORMAT = "v5"
 _tallies_lock = threading.Lock()
 _tallies = TTLCache(maxsize=1000, ttl=settings.IDEA_CARDS_CACHE_SECONDS)
+# Lists' cards with their tallies in (_unvoted_cards): about 100 KB each.
+_unvoted = TTLCache(maxsize=200, ttl=settings.IDEA_CARDS_CACHE_SECONDS)
 
 
 class _CardRequest:
@@ -248,8 +250,8 @@ def _page_number(raw) -> int:
 def _render_cards(
     ideas, campaign: Campaign, can_take_part: bool, author=None
 ) -> list[tuple]:
-    """(pk, author id, the card split at its marks) for each idea, as nobody in
-    particular sees it, or as ``author`` sees their own."""
+    """(pk, author id, the card split at its marks: ``holes.split``) for each idea,
+    as nobody in particular sees it, or as ``author`` sees their own."""
     template = get_template(CARD_TEMPLATE)
     request = _CardRequest(author)
     cards = []
@@ -332,7 +334,7 @@ def campaign_listing(
         page = paginator.get_page(number)  # never evaluated: the cards are cached
     return Listing(
         page=page,
-        cards=_finish(request, campaign, entry["cards"], ideas, can_take_part),
+        cards=_finish(request, campaign, key, entry["cards"], ideas, can_take_part),
         count=entry["count"],
     )
 
@@ -350,36 +352,78 @@ def _page_tallies(campaign: Campaign, ids: list[int]) -> dict[int, tuple[int, in
     return tallies
 
 
+def _unvoted_cards(campaign: Campaign, key: str | None, cards) -> dict[int, bytes]:
+    """Each card with its tallies put in and neither button pressed, as a format left
+    with the token and address to fill: what most viewers of a card see. Kept in this
+    process under the list's key and the tallies' version (``key`` None: a list of one
+    viewer's, made afresh)."""
+    memo_key = (key, tally_state(campaign)) if key is not None else None
+    if memo_key is not None:
+        with _tallies_lock:
+            made = _unvoted.get(memo_key)
+        if made is not None:
+            return made
+    tallies = _page_tallies(campaign, [pk for pk, _author, _pieces in cards])
+    made = {
+        pk: holes.template(pieces, _known(tallies.get(pk, (0, 0)), 0))
+        for pk, _author, pieces in cards
+    }
+    if memo_key is not None:
+        with _tallies_lock:
+            _unvoted[memo_key] = made
+    return made
+
+
+def _known(tally: tuple[int, int], vote: int) -> dict[str, bytes]:
+    """A card's marks that are the same for everyone who has voted ``vote`` on it."""
+    support, against = tally
+    return {
+        "support": b"%d" % support,
+        "against": b"%d" % against,
+        "up": _FILL_PRESSED if vote == 1 else _FILL_UNPRESSED[1],
+        "down": _FILL_PRESSED if vote == -1 else _FILL_UNPRESSED[-1],
+    }
+
+
 def forget_tallies() -> None:
-    """Drop this process's kept tallies (tests, between cases)."""
+    """Drop this process's kept tallies and cards made with them (tests, between
+    cases)."""
     with _tallies_lock:
         _tallies.clear()
+        _unvoted.clear()
 
 
 def _finish(
-    request: HttpRequest, campaign: Campaign, cards, ideas, can_take_part: bool
+    request: HttpRequest,
+    campaign: Campaign,
+    key: str | None,
+    cards,
+    ideas,
+    can_take_part: bool,
 ) -> bytes:
     """The cards finished for the viewer: their own as they see them, their votes
     pressed, the tallies, their token and this page's address in the forms."""
     viewer_id = request.user.pk
-    ids = [pk for pk, _author, _parts in cards]
+    ids = [pk for pk, _author, _pieces in cards]
     my_votes = votes_by_voter(request.user, Idea, ids) if can_take_part else {}
-    tallies = _page_tallies(campaign, ids)
-    own_ids = [pk for pk, author_id, _parts in cards if author_id == viewer_id]
+    unvoted = _unvoted_cards(campaign, key, cards)
+    own_ids = [pk for pk, author_id, _pieces in cards if author_id == viewer_id]
     own = _own_cards(request.user, campaign, ideas, own_ids, can_take_part)
-    values = {
-        "csrf": request_token(request).encode(),
-        "next": escape(request.get_full_path()).encode(),
-    }
-    out: list[bytes] = []
-    for pk, _author, parts in cards:
-        support, against = tallies.get(pk, (0, 0))
-        my_vote = my_votes.get(pk, 0)
-        values["support"], values["against"] = b"%d" % support, b"%d" % against
-        values["up"] = _FILL_PRESSED if my_vote == 1 else _FILL_UNPRESSED[1]
-        values["down"] = _FILL_PRESSED if my_vote == -1 else _FILL_UNPRESSED[-1]
-        out.append(holes.fill(own.get(pk, parts), values))
-    return b"".join(out)
+    formats = []
+    for pk, _author, pieces in cards:
+        vote = my_votes.get(pk, 0)
+        if vote or pk in own:  # a few cards a page: made for this viewer
+            tally = _page_tallies(campaign, ids).get(pk, (0, 0))
+            formats.append(holes.template(own.get(pk, pieces), _known(tally, vote)))
+        else:
+            formats.append(unvoted[pk])
+    return holes.fill(
+        b"".join(formats),
+        {
+            b"csrf": request_token(request).encode(),
+            b"next": escape(request.get_full_path()).encode(),
+        },
+    )
 
 
 def _own_cards(author, campaign: Campaign, ideas, own_ids, can_take_part: bool):

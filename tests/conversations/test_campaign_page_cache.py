@@ -76,6 +76,9 @@ def test_cached_cards_are_exactly_what_the_viewer_would_have_been_shown(
     theirs = make_idea(campaign, author=other, title="Their named idea")
     make_idea(campaign, author=other, title="Their quiet idea", anonymous=True)
     opposed = make_idea(campaign, author=other, title="Opposed")
+    # Text that looks like the fields cached cards are filled through.
+    make_idea(campaign, author=other, title="100% sure: %(next)s, %s and %%")
+    make_idea(campaign, author=viewer, title="Mine, 50%(csrf)s")
     services.vote(viewer, theirs, 1)
     services.vote(viewer, opposed, -1)
     services.vote(other, mine, 1)
@@ -90,6 +93,7 @@ def test_cached_cards_are_exactly_what_the_viewer_would_have_been_shown(
     cards = idea_list(second)
     assert "You (posted anonymously)" in cards and "Rowan Openname" in cards
     assert cards.count('aria-pressed="true"') == 2
+    assert "100% sure: %(next)s, %s and %%" in cards and "Mine, 50%(csrf)s" in cards
 
 
 def test_another_viewer_never_gets_the_first_viewers_name_votes_or_token(
