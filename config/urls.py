@@ -20,8 +20,9 @@ urlpatterns = [
     # set_language: POST a language code; the choice is kept in the language cookie
     # and, for someone signed in, on their account (accounts.views.set_language).
     path("i18n/setlang/", account_views.set_language, name="set_language"),
-    path("", include("reports.urls")),
+    # The campaign pages first: the busiest, and tried in this order for every request.
     path("", include("conversations.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("accounts.team_urls")),
     path("directory/", include("accounts.directory_urls")),

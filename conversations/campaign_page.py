@@ -115,10 +115,8 @@ def _page(request: HttpRequest, campaign: Campaign) -> _Page:
         theme_id = None
     can_take_part = rules.can_take_part(user, campaign, now)
     team_choices = [] if campaign.is_board else _team_view_choices(campaign)
-    team = next(
-        (t for t in team_choices if t.pk == int_or_none(request.GET.get("team"))),
-        None,
-    )
+    team_id = int_or_none(request.GET.get("team"))
+    team = next((t for t in team_choices if t.pk == team_id), None)
     listing = idea_cards.campaign_listing(
         request,
         campaign,
