@@ -30,8 +30,10 @@ _FIELDS = [field.attname for field in StaffMember._meta.concrete_fields]
 # A row cached before a migration changed the fields is never read as the new one.
 _SHAPE = hashlib.md5(",".join(_FIELDS).encode()).hexdigest()[:8]  # noqa: S324
 
-# Other apps' per-person cache keys fetched with the row (``also_fetch``).
+# Other apps' per-person cache keys fetched with the row (``also_fetch``), and their
+# keys for the page a path names (``also_fetch_for_path``).
 _extra_keys: list[Callable[[int], str]] = []
+_path_keys: list[Callable[[str], list[str]]] = []
 
 
 def _row_key(user_id: int) -> str:
@@ -45,11 +47,23 @@ def also_fetch(key_of: Callable[[int], str]) -> None:
         _extra_keys.append(key_of)
 
 
-def person(user_id: int) -> StaffMember | None:
+def also_fetch_for_path(keys_of: Callable[[str], list[str]]) -> None:
+    """Fetch the cache entries ``keys_of(path)`` with the row of the person requesting
+    ``path`` (what that page will read of the cache anyway: a campaign page's
+    versions); read them with :func:`prefetched`."""
+    if keys_of not in _path_keys:
+        _path_keys.append(keys_of)
+
+
+def person(user_id: int, path: str | None = None) -> StaffMember | None:
     """The person's row (active or not; the caller decides), or None if there is none.
-    Their permission set comes with it where cached."""
+    Their permission set comes with it where cached, and with ``path`` (a page's), the
+    entries that page asked for."""
     row_key, permissions_key = _row_key(user_id), permission_cache.key(user_id)
     extra = [key_of(user_id) for key_of in _extra_keys]
+    if path is not None:
+        for keys_of in _path_keys:
+            extra.extend(keys_of(path))
     found = cache.get_many([row_key, permissions_key, *extra])
     row = found.get(row_key)
     if row is None:

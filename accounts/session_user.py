@@ -21,8 +21,9 @@ from accounts import person_cache
 from accounts.models import StaffMember
 
 
-def user_of(session):
-    """The signed-in, active person of ``session``, or None."""
+def user_of(session, page: str | None = None):
+    """The signed-in, active person of ``session``, or None; ``page``: the path they
+    asked for (``person_cache.also_fetch_for_path``)."""
     path = session.get(auth.BACKEND_SESSION_KEY)
     if path not in settings.AUTHENTICATION_BACKENDS:
         return None
@@ -31,7 +32,7 @@ def user_of(session):
         # A backend with its own way of finding people: ask Django.
         user = auth.get_user(_SessionOnly(session))
         return user if user.is_authenticated else None
-    return _model_backend_user(session, backend)
+    return _model_backend_user(session, backend, page)
 
 
 class _SessionOnly:
@@ -39,14 +40,14 @@ class _SessionOnly:
         self.session = session
 
 
-def _model_backend_user(session, backend):
+def _model_backend_user(session, backend, page: str | None = None):
     """``auth.get_user`` for a session signed in through ModelBackend (or a backend
     that keeps its ``get_user``). Keep in step with Django's."""
     try:
         user_id = StaffMember._meta.pk.to_python(session[auth.SESSION_KEY])
     except KeyError:
         return None
-    user = person_cache.person(user_id)
+    user = person_cache.person(user_id, page)
     if user is None:
         return None
     if not backend.user_can_authenticate(user):
@@ -68,7 +69,9 @@ def _model_backend_user(session, backend):
 
 def _request_user(request):
     if not hasattr(request, "_cached_user"):
-        request._cached_user = user_of(request.session) or AnonymousUser()
+        request._cached_user = (
+            user_of(request.session, request.path_info) or AnonymousUser()
+        )
     return request._cached_user
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.prepared import Prepared
-from conversations import queries, rules
+from conversations import idea_cards, queries, rules
 from conversations.models import Campaign, CampaignStatus, Idea
 from conversations.socket_access import campaign_facts
 from notifications.services import active_follows
@@ -59,6 +59,7 @@ def campaign_for_viewer(
     now = timezone.now()
     if campaign is None:
         raise Http404(_("There is no campaign at this address."))
+    idea_cards.take_prefetched_versions(campaign, request.user)
     if campaign.status(now) == CampaignStatus.DRAFT and not rules.can_manage(
         request.user
     ):

@@ -7,4 +7,10 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Campaigns and conversations")
 
     def ready(self) -> None:
-        from conversations import socket_access  # noqa: F401 - connects its receivers
+        from accounts import person_cache
+        from conversations import (
+            idea_cards,
+            socket_access,  # noqa: F401 - connects its receivers
+        )
+
+        person_cache.also_fetch_for_path(idea_cards.versions_for_path)

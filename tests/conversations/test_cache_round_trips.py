@@ -1,0 +1,59 @@
+"""A campaign page reads its campaign's versions from the cache in the same round trip
+as its viewer's row (``person_cache.also_fetch_for_path``), and never takes another
+campaign's."""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from conversations.models import Campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, campaign):
+    response = client.get(reverse("conversations:campaign", args=[campaign.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_campaign_versions_come_with_the_viewers_row(client, staff, open_campaign):
+    client.force_login(staff)
+    _page(client, open_campaign)  # this process learns the campaign's id
+    reads = []
+    get_many = cache.get_many
+
+    def recorded(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    with mock.patch.object(cache, "get_many", side_effect=recorded):
+        _page(client, open_campaign)
+
+    with_versions = [
+        keys for keys in reads if any("campaign-version:" in k for k in keys)
+    ]
+    assert len(with_versions) == 1  # one round trip for the versions...
+    (keys,) = with_versions
+    assert any(key.startswith("person:") for key in keys)  # ...the viewer's own
+    assert f"campaign-version:content:{open_campaign.pk}" in keys
+    assert f"campaign-version:tallies:{open_campaign.pk}" in keys
+
+
+def test_a_slug_given_to_another_campaign_shows_that_campaign(
+    client, staff, make_campaign
+):
+    first = make_campaign("open", title="The first campaign")
+    client.force_login(staff)
+    assert "The first campaign" in _page(client, first)
+    slug = first.slug
+    Campaign.objects.filter(pk=first.pk).update(slug=f"{slug}-old")
+    second = make_campaign("open", title="The second campaign")
+    Campaign.objects.filter(pk=second.pk).update(slug=slug)
+    second.refresh_from_db()
+
+    page = _page(client, second)
+
+    assert "The second campaign" in page and "The first campaign" not in page
