@@ -33,7 +33,7 @@ _SHAPE = hashlib.md5(",".join(_FIELDS).encode()).hexdigest()[:8]  # noqa: S324
 # Other apps' per-person cache keys fetched with the row (``also_fetch``), and their
 # keys for the page a path names (``also_fetch_for_path``).
 _extra_keys: list[Callable[[int], str]] = []
-_path_keys: list[Callable[[str], list[str]]] = []
+_path_keys: list[Callable[[str, int], list[str]]] = []
 
 
 def _row_key(user_id: int) -> str:
@@ -47,10 +47,10 @@ def also_fetch(key_of: Callable[[int], str]) -> None:
         _extra_keys.append(key_of)
 
 
-def also_fetch_for_path(keys_of: Callable[[str], list[str]]) -> None:
-    """Fetch the cache entries ``keys_of(path)`` with the row of the person requesting
-    ``path`` (what that page will read of the cache anyway: a campaign page's
-    versions); read them with :func:`prefetched`."""
+def also_fetch_for_path(keys_of: Callable[[str, int], list[str]]) -> None:
+    """Fetch the cache entries ``keys_of(path, person id)`` with the row of the person
+    requesting ``path`` (what that page will read of the cache anyway: a campaign
+    page's versions, the person's votes there); read them with :func:`prefetched`."""
     if keys_of not in _path_keys:
         _path_keys.append(keys_of)
 
@@ -63,7 +63,7 @@ def person(user_id: int, path: str | None = None) -> StaffMember | None:
     extra = [key_of(user_id) for key_of in _extra_keys]
     if path is not None:
         for keys_of in _path_keys:
-            extra.extend(keys_of(path))
+            extra.extend(keys_of(path, user_id))
     found = cache.get_many([row_key, permissions_key, *extra])
     row = found.get(row_key)
     if row is None:

@@ -13,4 +13,4 @@ class ConversationsConfig(AppConfig):
             socket_access,  # noqa: F401 - connects its receivers
         )
 
-        person_cache.also_fetch_for_path(idea_cards.versions_for_path)
+        person_cache.also_fetch_for_path(idea_cards.keys_for_page)

@@ -5,12 +5,13 @@ Rendering 50 cards was most of the campaign page's time. A card is the same for 
 viewer of a list but for four things, which are never cached and are put in per
 request:
 
-- the tallies (read for the page's ideas in one query, and kept in the process until
-  the next vote), so a vote, the most frequent change of a busy campaign, does not
-  make every list render again;
+- the tallies (read for the page's ideas in one query, and put into the list's cards
+  in the process until the next vote), so a vote, the most frequent change of a busy
+  campaign, does not make every list render again;
 - the viewer's CSRF token and the page's own address, in the vote forms' hidden
   fields;
-- which vote button the viewer has pressed (their own votes, read for the page's ideas);
+- which vote button the viewer has pressed (their votes on the campaign's ideas,
+  cached for them until they vote again);
 - the viewer's own ideas, which say "You" and have no "Report" link: those cards are
   rendered for their author and cached for them alone.
 
@@ -34,8 +35,10 @@ from dataclasses import dataclass
 
 from cachetools import TTLCache
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, get_token
 from django.template.loader import get_template
@@ -43,10 +46,12 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 
 from accounts import person_cache
+from accounts.prepared import Prepared
 from conversations import content_cache, holes, queries
 from conversations.events import NeutralViewer
 from conversations.models import Campaign, Idea, Theme, Visibility
-from voting.services import tallies_of, votes_by_voter
+from voting.models import Vote
+from voting.services import tallies_of
 
 CARD_TEMPLATE = "conversations/includes/idea_card.html"
 # How vote_buttons.html marks an unpressed button, and a pressed one.
@@ -145,14 +150,20 @@ _CAMPAIGN_PATH = re.compile(r"^/campaigns/([-\w]+)/")
 _campaign_ids: dict[str, int] = {}
 
 
-def versions_for_path(path: str) -> list[str]:
-    """The version keys of the campaign ``path`` is a page of, if this process has
-    read that campaign before (``person_cache.also_fetch_for_path``)."""
+def keys_for_page(path: str, viewer_id: int) -> list[str]:
+    """What a page of a campaign reads of the cache for every viewer (its versions)
+    and for this one (their votes on its ideas), if ``path`` is a campaign's page and
+    this process has read that campaign before (``person_cache.also_fetch_for_path``).
+    """
     match = _CAMPAIGN_PATH.match(path)
     campaign_id = _campaign_ids.get(match[1]) if match else None
     if campaign_id is None:
         return []
-    return [_version_key(campaign_id), _version_key(campaign_id, "tallies")]
+    return [
+        _version_key(campaign_id),
+        _version_key(campaign_id, "tallies"),
+        _votes_key(campaign_id, viewer_id),
+    ]
 
 
 def take_prefetched_versions(campaign: Campaign, viewer) -> None:
@@ -163,6 +174,43 @@ def take_prefetched_versions(campaign: Campaign, viewer) -> None:
     found = [person_cache.prefetched(viewer, key) for key in keys]
     if None not in found:
         campaign._cards_versions = tuple(found)
+
+
+def _votes_key(campaign_id: int, viewer_id: int) -> str:
+    return f"idea-votes:{campaign_id}:{viewer_id}"
+
+
+def idea_votes(campaign: Campaign, viewer) -> dict[int, int]:
+    """All of ``viewer``'s votes on the campaign's ideas, {idea id: 1 or -1}: fetched
+    with their row, or from the cache, or in one query and cached until they vote
+    again (``idea_votes_changed``). A page reads them for every card it shows; a
+    person's votes in one campaign are a few dozen, at most one an idea."""
+    key = _votes_key(campaign.pk, viewer.pk)
+    votes = person_cache.prefetched(viewer, key)
+    if votes is None:
+        votes = cache.get(key)
+    if votes is None:
+        type_id = ContentType.objects.get_for_model(Idea).pk
+        votes = dict(_votes_in_campaign.rows(viewer.pk, type_id, campaign.pk))
+        cache.set(key, votes, settings.IDEA_CARDS_CACHE_SECONDS)
+    return votes
+
+
+def idea_votes_changed(campaign_id: int, viewer_id: int) -> None:
+    """The viewer voted on one of the campaign's ideas: drop their cached votes now
+    and once the vote commits (a page read in between must not keep the old ones)."""
+    key = _votes_key(campaign_id, viewer_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+_votes_in_campaign = Prepared(
+    lambda voter_id, type_id, campaign_id: Vote.objects.filter(
+        voter=voter_id,
+        target_type=type_id,
+        target_id__in=Idea.objects.filter(campaign=campaign_id).values("pk"),
+    ).values_list("target_id", "value")
+)
 
 
 def _versions(campaign: Campaign) -> tuple[str, str]:
@@ -433,7 +481,7 @@ def _finish(
     pressed, the tallies, their token and this page's address in the forms."""
     viewer_id = request.user.pk
     ids = [pk for pk, _author, _pieces in cards]
-    my_votes = votes_by_voter(request.user, Idea, ids) if can_take_part else {}
+    my_votes = idea_votes(campaign, request.user) if can_take_part else {}
     unvoted = _unvoted_cards(campaign, key, cards)
     own_ids = [pk for pk, author_id, _pieces in cards if author_id == viewer_id]
     own = _own_cards(request.user, campaign, ideas, own_ids, can_take_part)

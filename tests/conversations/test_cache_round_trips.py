@@ -1,13 +1,16 @@
-"""A campaign page reads its campaign's versions from the cache in the same round trip
-as its viewer's row (``person_cache.also_fetch_for_path``), and never takes another
-campaign's."""
+"""A campaign page reads its campaign's versions and its viewer's votes there from the
+cache in the same round trip as the viewer's row (``person_cache.also_fetch_for_path``),
+and never takes another campaign's."""
 
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conversations import services
 from conversations.models import Campaign
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +22,10 @@ def _page(client, campaign):
     return response.content.decode()
 
 
-def test_the_campaign_versions_come_with_the_viewers_row(client, staff, open_campaign):
+def test_the_campaign_versions_and_my_votes_come_with_my_row(
+    client, staff, open_campaign, make_idea
+):
+    services.vote(staff, make_idea(open_campaign), 1)
     client.force_login(staff)
     _page(client, open_campaign)  # this process learns the campaign's id
     reads = []
@@ -29,8 +35,11 @@ def test_the_campaign_versions_come_with_the_viewers_row(client, staff, open_cam
         reads.append(list(keys))
         return get_many(keys, *args, **kwargs)
 
-    with mock.patch.object(cache, "get_many", side_effect=recorded):
-        _page(client, open_campaign)
+    with (
+        mock.patch.object(cache, "get_many", side_effect=recorded),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        page = _page(client, open_campaign)
 
     with_versions = [
         keys for keys in reads if any("campaign-version:" in k for k in keys)
@@ -40,6 +49,9 @@ def test_the_campaign_versions_come_with_the_viewers_row(client, staff, open_cam
     assert any(key.startswith("person:") for key in keys)  # ...the viewer's own
     assert f"campaign-version:content:{open_campaign.pk}" in keys
     assert f"campaign-version:tallies:{open_campaign.pk}" in keys
+    assert f"idea-votes:{open_campaign.pk}:{staff.pk}" in keys
+    assert not [q for q in queries if "voting_vote" in q["sql"]]
+    assert 'aria-pressed="true"' in page
 
 
 def test_a_slug_given_to_another_campaign_shows_that_campaign(

@@ -129,6 +129,26 @@ def test_a_vote_by_someone_else_shows_on_the_next_load(
     assert 'data-count="support">1<' in idea_list(page(viewer_client, campaign))
 
 
+def test_my_own_vote_shows_pressed_on_the_next_load_and_goes_when_taken_back(
+    viewer_client, viewer, campaign, make_idea
+):
+    idea = make_idea(campaign, title="Press me")
+    assert 'aria-pressed="true"' not in idea_list(page(viewer_client, campaign))
+
+    services.vote(viewer, idea, 1)
+    cards = idea_list(page(viewer_client, campaign))
+    assert cards.count('aria-pressed="true"') == 1
+    assert 'value="clear" aria-pressed="true"' in cards
+
+    services.vote(viewer, idea, -1)  # changed: the other button is pressed
+    cards = idea_list(page(viewer_client, campaign))
+    assert cards.count('aria-pressed="true"') == 1
+    assert 'value="support" aria-pressed="false"' in cards
+
+    services.vote(viewer, idea, 0)
+    assert 'aria-pressed="true"' not in idea_list(page(viewer_client, campaign))
+
+
 def test_a_new_idea_and_a_comment_show_on_the_next_load(
     viewer_client, campaign, make_idea, make_staff
 ):
