@@ -378,6 +378,11 @@ PERMISSIONS_CACHE_SECONDS = envint(
 # A person's row: dropped on every save, and kept shorter, as a read racing a write
 # may put the old row back.
 PERSON_CACHE_SECONDS = envint("PERSON_CACHE_SECONDS", 60 if REDIS_URL else 10)
+# What a person follows: dropped on every follow and unfollow.
+FOLLOWS_CACHE_SECONDS = envint("FOLLOWS_CACHE_SECONDS", 300 if REDIS_URL else 10)
+# A campaign's row: dropped on every write, and kept only briefly, as a read racing a
+# write may put the old row back (conversations.campaign_rows).
+CAMPAIGN_ROW_CACHE_SECONDS = envint("CAMPAIGN_ROW_CACHE_SECONDS", 5)
 UNREAD_COUNT_CACHE_SECONDS = envint(
     "UNREAD_COUNT_CACHE_SECONDS", 300 if REDIS_URL else 10
 )

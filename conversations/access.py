@@ -1,50 +1,31 @@
 """Fetch-with-permission helpers: the one way views get a campaign or idea."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.prepared import Prepared
-from conversations import idea_cards, queries, rules
+from conversations import campaign_rows, idea_cards, queries, rules
 from conversations.models import Campaign, CampaignStatus, Idea
 from conversations.socket_access import campaign_facts
-from notifications.services import active_follows
-
-# Unordered: a slug is unique, and the model's ordering made PostgreSQL sort.
-_campaign_row = Prepared(lambda slug: Campaign.objects.filter(slug=slug).order_by())
-# The same, and whether one person follows it, in the same round trip.
-_campaign_row_followed = Prepared(
-    lambda slug, person_id, type_id: (
-        Campaign.objects.filter(slug=slug)
-        .order_by()
-        .annotate(followed=Exists(active_follows(person_id, type_id, OuterRef("pk"))))
-    )
-)
-_CAMPAIGN_FIELDS = [field.attname for field in Campaign._meta.concrete_fields]
+from notifications.services import is_following
 
 
-def campaign_by_slug(slug: str, follower=None) -> Campaign | None:
+def campaign_by_slug(
+    slug: str, viewer=None, *, with_following: bool = False
+) -> Campaign | None:
     """The campaign, with its audience teams and named moderators as ``access_facts``
-    (which the rules read instead of querying): its row by a prepared query, the facts
-    from the process's copy kept with the row's ``updated_at`` (``socket_access``).
-    Read on every campaign and idea page. With ``follower`` (signed in), also whether
-    they follow it, as ``followed``."""
-    if follower is not None and follower.is_authenticated:
-        type_id = ContentType.objects.get_for_model(Campaign).pk
-        rows = _campaign_row_followed.rows(slug, follower.pk, type_id)
-    else:
-        rows = _campaign_row.rows(slug)
-    if not rows:
+    (which the rules read instead of querying): its row from ``campaign_rows`` (the
+    cache, fetched with ``viewer``'s own row where their page asked), the facts from
+    the process's copy kept with the row's ``updated_at`` (``socket_access``). Read on
+    every campaign and idea page. ``with_following``: also whether ``viewer`` follows
+    it, as ``followed``."""
+    row = campaign_rows.row(slug, viewer)
+    if row is None:
         return None
-    row = rows[0]
-    campaign = Campaign.from_db(
-        "default", _CAMPAIGN_FIELDS, row[: len(_CAMPAIGN_FIELDS)]
-    )
-    if len(row) > len(_CAMPAIGN_FIELDS):
-        campaign.followed = bool(row[len(_CAMPAIGN_FIELDS)])
+    campaign = Campaign.from_db("default", campaign_rows.FIELDS, row)
+    if with_following:
+        campaign.followed = is_following(viewer, campaign)
     campaign.access_facts = campaign_facts(campaign.pk, campaign.updated_at, campaign)
     return campaign
 
@@ -55,7 +36,7 @@ def campaign_for_viewer(
     """The campaign, if the viewer may see it: 404 if unknown (or a draft they may not
     see), 403 if it exists but is for teams they are not in. ``with_following``: with
     whether the viewer follows it, as ``followed``."""
-    campaign = campaign_by_slug(slug, request.user if with_following else None)
+    campaign = campaign_by_slug(slug, request.user, with_following=with_following)
     now = timezone.now()
     if campaign is None:
         raise Http404(_("There is no campaign at this address."))

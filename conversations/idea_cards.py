@@ -47,9 +47,10 @@ from django.utils.translation import get_language
 
 from accounts import person_cache
 from accounts.prepared import Prepared
-from conversations import content_cache, holes, queries
+from conversations import campaign_rows, content_cache, holes, queries
 from conversations.events import NeutralViewer
 from conversations.models import Campaign, Idea, Theme, Visibility
+from notifications.services import follows_key
 from voting.models import Vote
 from voting.services import tallies_of
 
@@ -151,19 +152,22 @@ _campaign_ids: dict[str, int] = {}
 
 
 def keys_for_page(path: str, viewer_id: int) -> list[str]:
-    """What a page of a campaign reads of the cache for every viewer (its versions)
-    and for this one (their votes on its ideas), if ``path`` is a campaign's page and
-    this process has read that campaign before (``person_cache.also_fetch_for_path``).
-    """
+    """What a page of a campaign reads of the cache, if ``path`` is one: for every
+    viewer its row and (if this process has read that campaign before) its versions,
+    and for this viewer what they follow and their votes on its ideas
+    (``person_cache.also_fetch_for_path``)."""
     match = _CAMPAIGN_PATH.match(path)
-    campaign_id = _campaign_ids.get(match[1]) if match else None
-    if campaign_id is None:
+    if match is None:
         return []
-    return [
-        _version_key(campaign_id),
-        _version_key(campaign_id, "tallies"),
-        _votes_key(campaign_id, viewer_id),
-    ]
+    keys = [campaign_rows.key(match[1]), follows_key(viewer_id)]
+    campaign_id = _campaign_ids.get(match[1])
+    if campaign_id is not None:
+        keys += [
+            _version_key(campaign_id),
+            _version_key(campaign_id, "tallies"),
+            _votes_key(campaign_id, viewer_id),
+        ]
+    return keys
 
 
 def take_prefetched_versions(campaign: Campaign, viewer) -> None:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts import sockets
 from accounts.models import StaffMember, Team, TeamMembership
 from accounts.prepared import Prepared
+from conversations import campaign_rows
 from conversations.models import Campaign, CampaignStatus
 
 FACTS_SECONDS = 60.0
@@ -219,3 +220,4 @@ def _restamp(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     else:
         return
     campaigns.update(updated_at=timezone.now())
+    campaign_rows.forget(campaigns.values_list("slug", flat=True))

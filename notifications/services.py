@@ -22,7 +22,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts import person_cache
-from accounts.prepared import Prepared
 from notifications import live
 from notifications.models import Email, Follow, Notification, Preference, Recipient
 from notifications.topics import (
@@ -210,6 +209,7 @@ def forget(person) -> None:
     unread_changed(person.pk)
     Email.objects.filter(recipient=person).delete()
     Follow.objects.filter(follower=person).delete()
+    follows_changed(person.pk)
     Preference.objects.filter(person=person).delete()
     Recipient.objects.filter(person=person).delete()
 
@@ -364,6 +364,8 @@ def follow(person, target, *, explicit: bool = True) -> Follow:
     if explicit and not row.is_following:
         row.is_following = True
         row.save(update_fields=["is_following"])
+    if created or explicit:
+        follows_changed(person.pk)
     return row
 
 
@@ -371,38 +373,51 @@ def unfollow(person, target) -> None:
     Follow.objects.update_or_create(
         follower=person, **_target_key(target), defaults={"is_following": False}
     )
+    follows_changed(person.pk)
 
 
 def unfollow_by_id(person, follow_id: int) -> bool:
-    return bool(
-        Follow.objects.filter(pk=follow_id, follower=person).update(is_following=False)
+    changed = Follow.objects.filter(pk=follow_id, follower=person).update(
+        is_following=False
     )
+    follows_changed(person.pk)
+    return bool(changed)
 
 
 def is_following(person, target) -> bool:
     if not person.is_authenticated:
         return False
     type_id = ContentType.objects.get_for_model(target).pk
-    return bool(_following.rows(person.pk, type_id, target.pk))
+    return (type_id, target.pk) in followed(person)
 
 
-def active_follows(person_id, type_id, target_id):
-    """The person's follow of one target, if they follow it: a queryset, for a
-    prepared query or a subquery (``target_id`` may be an ``OuterRef``)."""
-    return Follow.objects.filter(
-        follower=person_id,
-        is_following=True,
-        target_type=type_id,
-        target_id=target_id,
-    )
+def follows_key(person_id: int) -> str:
+    return f"follows:{person_id}"
 
 
-# Asked on every idea page: prepared once (accounts.prepared).
-_following = Prepared(
-    lambda person_id, type_id, target_id: active_follows(
-        person_id, type_id, target_id
-    ).values_list("pk")[:1]
-)
+def followed(person) -> frozenset[tuple[int, int]]:
+    """What ``person`` follows, as (content type id, target id): asked by every
+    campaign and idea page, so cached (and fetched with the person's row where a page
+    asks: ``accounts.person_cache``) until they follow or unfollow anything."""
+    key = follows_key(person.pk)
+    targets = person_cache.prefetched(person, key)
+    if targets is None:
+        targets = cache.get(key)
+    if targets is None:
+        targets = frozenset(
+            Follow.objects.filter(follower=person, is_following=True).values_list(
+                "target_type_id", "target_id"
+            )
+        )
+        cache.set(key, targets, settings.FOLLOWS_CACHE_SECONDS)
+    return targets
+
+
+def follows_changed(person_id: int) -> None:
+    """Drop the person's cached follows, now and once the change commits."""
+    key = follows_key(person_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
 
 
 def followers(target):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conversations import services
+from conversations import access, services
 from conversations.models import Campaign
 
 pytestmark = pytest.mark.django_db
@@ -61,11 +61,55 @@ def test_a_slug_given_to_another_campaign_shows_that_campaign(
     client.force_login(staff)
     assert "The first campaign" in _page(client, first)
     slug = first.slug
-    Campaign.objects.filter(pk=first.pk).update(slug=f"{slug}-old")
+    first.slug = f"{slug}-old"  # as the admin's form saves it
+    first.save()
     second = make_campaign("open", title="The second campaign")
-    Campaign.objects.filter(pk=second.pk).update(slug=slug)
-    second.refresh_from_db()
+    second.slug = slug
+    second.save()
 
     page = _page(client, second)
 
     assert "The second campaign" in page and "The first campaign" not in page
+
+
+def test_a_warm_campaign_page_reads_nothing_of_the_campaign_from_the_database(
+    client, staff, open_campaign, make_idea
+):
+    make_idea(open_campaign)
+    client.force_login(staff)
+    _page(client, open_campaign)
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, open_campaign)
+    tables = " ".join(q["sql"] for q in queries)
+    for table in ("conversations_campaign", "voting_vote", "notifications_follow"):
+        assert table not in tables
+
+
+def test_every_change_to_a_campaign_shows_on_its_next_page(
+    client, staff, manager, make_team, open_campaign, make_idea
+):
+    client.force_login(staff)
+    assert open_campaign.title in _page(client, open_campaign)
+
+    services.update_campaign(
+        open_campaign,
+        manager,
+        themes=[t.name for t in open_campaign.themes.all()],
+        title="A new title",
+    )
+    assert "A new title" in _page(client, open_campaign)
+
+    idea = services.post_idea(
+        make_idea(open_campaign).author,
+        open_campaign,
+        theme=open_campaign.themes.first(),
+        title="Posted just now",
+        body="A numbered event bumps the row.",
+    )
+    assert idea.title in _page(client, open_campaign)
+    seq = Campaign.objects.get(pk=open_campaign.pk).last_event_seq
+    assert access.campaign_by_slug(open_campaign.slug).last_event_seq == seq
+
+    open_campaign.audience_teams.add(make_team())  # staff is in none of its teams
+    response = client.get(reverse("conversations:campaign", args=[open_campaign.slug]))
+    assert response.status_code == 403

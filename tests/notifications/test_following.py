@@ -208,3 +208,24 @@ def test_new_ideas_are_told_after_commit_and_not_if_hidden_by_then(
     moderation.hide_post(moderator, idea, "spam")
     assert tell_followers_of_new_idea.call(idea.pk) == 0
     assert kinds_for(follower) == []
+
+
+def test_following_and_unfollowing_show_at_once_however_they_are_done(
+    make_staff, make_campaign, make_idea
+):
+    person = make_staff()
+    campaign = make_campaign("open")
+    idea = make_idea(campaign)
+    assert not notifications.is_following(person, idea)  # now cached as not
+    notifications.follow(person, idea)
+    assert notifications.is_following(person, idea)
+    notifications.unfollow(person, idea)
+    assert not notifications.is_following(person, idea)
+    notifications.follow(person, idea)
+    assert notifications.is_following(person, idea)
+    follow = Follow.objects.get(follower=person, target_id=idea.pk)
+    assert notifications.unfollow_by_id(person, follow.pk)
+    assert not notifications.is_following(person, idea)
+    notifications.follow(person, campaign)
+    notifications.forget(person)
+    assert not notifications.is_following(person, campaign)
