@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import campaign_rows, idea_cards, queries, rules
+from conversations import campaign_rows, prefetch, queries, rules
 from conversations.models import Campaign, CampaignStatus, Idea
 from conversations.socket_access import campaign_facts
 from notifications.services import is_following
@@ -40,7 +40,7 @@ def campaign_for_viewer(
     now = timezone.now()
     if campaign is None:
         raise Http404(_("There is no campaign at this address."))
-    idea_cards.take_prefetched_versions(campaign, request.user)
+    prefetch.take_versions(campaign, request.user)
     if campaign.status(now) == CampaignStatus.DRAFT and not rules.can_manage(
         request.user
     ):

@@ -28,30 +28,23 @@ request is left in the cached cards as marks (``conversations.holes``).
 """
 
 import os
-import re
 import threading
 import uuid
 from dataclasses import dataclass
 
 from cachetools import TTLCache
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, get_token
 from django.template.loader import get_template
 from django.utils.html import escape
 from django.utils.translation import get_language
 
-from accounts import person_cache
-from accounts.prepared import Prepared
-from conversations import campaign_rows, content_cache, holes, queries
+from conversations import content_cache, holes, idea_votes, queries
 from conversations.events import NeutralViewer
 from conversations.models import Campaign, Idea, Theme, Visibility
-from notifications.services import follows_key
-from voting.models import Vote
 from voting.services import tallies_of
 
 CARD_TEMPLATE = "conversations/includes/idea_card.html"
@@ -129,92 +122,26 @@ def _masked(secret: str) -> str:
     return "".join(chars[m] for m in mask) + "".join(cipher)
 
 
-def _version_key(campaign_id: int, what: str = "content") -> str:
+def version_key(campaign_id: int, what: str = "content") -> str:
+    """The cache key of the campaign's content (or ``"tallies"``) version."""
     return f"campaign-version:{what}:{campaign_id}"
 
 
 def campaign_changed(campaign_id: int) -> None:
     """Drop every cached list of the campaign (they are keyed by these versions)."""
-    cache.delete_many([_version_key(campaign_id), _version_key(campaign_id, "tallies")])
+    cache.delete_many([version_key(campaign_id), version_key(campaign_id, "tallies")])
 
 
 def tallies_changed(campaign_id: int) -> None:
     """A vote: only what shows or follows the tallies goes (the most supported lists,
     the campaign's figures). Other lists keep their cards: tallies are put into them
     per request, so a busy campaign's votes do not re-render every list."""
-    cache.delete(_version_key(campaign_id, "tallies"))
+    cache.delete(version_key(campaign_id, "tallies"))
 
 
-# The campaign a page's path names, and what this process last read its id as: a
-# page fetches its campaign's versions with the viewer's row, one round trip fewer.
-_CAMPAIGN_PATH = re.compile(r"^/campaigns/([-\w]+)/")
-_campaign_ids: dict[str, int] = {}
-
-
-def keys_for_page(path: str, viewer_id: int) -> list[str]:
-    """What a page of a campaign reads of the cache, if ``path`` is one: for every
-    viewer its row and (if this process has read that campaign before) its versions,
-    and for this viewer what they follow and their votes on its ideas
-    (``person_cache.also_fetch_for_path``)."""
-    match = _CAMPAIGN_PATH.match(path)
-    if match is None:
-        return []
-    keys = [campaign_rows.key(match[1]), follows_key(viewer_id)]
-    campaign_id = _campaign_ids.get(match[1])
-    if campaign_id is not None:
-        keys += [
-            _version_key(campaign_id),
-            _version_key(campaign_id, "tallies"),
-            _votes_key(campaign_id, viewer_id),
-        ]
-    return keys
-
-
-def take_prefetched_versions(campaign: Campaign, viewer) -> None:
-    """The campaign's versions from those fetched with ``viewer``'s row, if they were
-    (a slug now naming another campaign fetched another's, which are not taken)."""
-    _campaign_ids[campaign.slug] = campaign.pk
-    keys = [_version_key(campaign.pk), _version_key(campaign.pk, "tallies")]
-    found = [person_cache.prefetched(viewer, key) for key in keys]
-    if None not in found:
-        campaign._cards_versions = tuple(found)
-
-
-def _votes_key(campaign_id: int, viewer_id: int) -> str:
-    return f"idea-votes:{campaign_id}:{viewer_id}"
-
-
-def idea_votes(campaign: Campaign, viewer) -> dict[int, int]:
-    """All of ``viewer``'s votes on the campaign's ideas, {idea id: 1 or -1}: fetched
-    with their row, or from the cache, or in one query and cached until they vote
-    again (``idea_votes_changed``). A page reads them for every card it shows; a
-    person's votes in one campaign are a few dozen, at most one an idea."""
-    key = _votes_key(campaign.pk, viewer.pk)
-    votes = person_cache.prefetched(viewer, key)
-    if votes is None:
-        votes = cache.get(key)
-    if votes is None:
-        type_id = ContentType.objects.get_for_model(Idea).pk
-        votes = dict(_votes_in_campaign.rows(viewer.pk, type_id, campaign.pk))
-        cache.set(key, votes, settings.IDEA_CARDS_CACHE_SECONDS)
-    return votes
-
-
-def idea_votes_changed(campaign_id: int, viewer_id: int) -> None:
-    """The viewer voted on one of the campaign's ideas: drop their cached votes now
-    and once the vote commits (a page read in between must not keep the old ones)."""
-    key = _votes_key(campaign_id, viewer_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
-
-
-_votes_in_campaign = Prepared(
-    lambda voter_id, type_id, campaign_id: Vote.objects.filter(
-        voter=voter_id,
-        target_type=type_id,
-        target_id__in=Idea.objects.filter(campaign=campaign_id).values("pk"),
-    ).values_list("target_id", "value")
-)
+def set_versions(campaign: Campaign, versions: tuple[str, str]) -> None:
+    """The campaign's (content, tallies) versions, read already (``prefetch``)."""
+    campaign._cards_versions = versions
 
 
 def _versions(campaign: Campaign) -> tuple[str, str]:
@@ -222,7 +149,7 @@ def _versions(campaign: Campaign) -> tuple[str, str]:
     Redis) once per request: kept on the campaign row read for it."""
     versions = getattr(campaign, "_cards_versions", None)
     if versions is None:
-        keys = [_version_key(campaign.pk), _version_key(campaign.pk, "tallies")]
+        keys = [version_key(campaign.pk), version_key(campaign.pk, "tallies")]
         found = cache.get_many(keys)
         for key in keys:
             if key not in found:
@@ -485,7 +412,7 @@ def _finish(
     pressed, the tallies, their token and this page's address in the forms."""
     viewer_id = request.user.pk
     ids = [pk for pk, _author, _pieces in cards]
-    my_votes = idea_votes(campaign, request.user) if can_take_part else {}
+    my_votes = idea_votes.of(campaign, request.user) if can_take_part else {}
     unvoted = _unvoted_cards(campaign, key, cards)
     own_ids = [pk for pk, author_id, _pieces in cards if author_id == viewer_id]
     own = _own_cards(request.user, campaign, ideas, own_ids, can_take_part)

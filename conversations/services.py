@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit
-from conversations import announcements, events, idea_cards, moderation, rules, stats
+from conversations import announcements, events, idea_votes, moderation, rules, stats
 from conversations.exceptions import (
     CampaignNotOpen,
     NotInAudience,
@@ -349,7 +349,7 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
     if result.changed:
         stats.votes_changed(campaign)
         if kind == "idea":
-            idea_cards.idea_votes_changed(campaign.pk, voter.pk)
+            idea_votes.changed(campaign.pk, voter.pk)
     return result
 
 
