@@ -55,16 +55,24 @@ def also_fetch_for_path(keys_of: Callable[[str, int], list[str]]) -> None:
         _path_keys.append(keys_of)
 
 
-def person(user_id: int, path: str | None = None) -> StaffMember | None:
-    """The person's row (active or not; the caller decides), or None if there is none.
-    Their permission set comes with it where cached, and with ``path`` (a page's), the
-    entries that page asked for."""
-    row_key, permissions_key = _row_key(user_id), permission_cache.key(user_id)
+def keys(user_id: int, path: str | None = None) -> list[str]:
+    """What :func:`person` reads of the cache: the row, the permission set, other
+    apps' entries, and with ``path`` (a page's), the entries that page asked for."""
     extra = [key_of(user_id) for key_of in _extra_keys]
     if path is not None:
         for keys_of in _path_keys:
             extra.extend(keys_of(path, user_id))
-    found = cache.get_many([row_key, permissions_key, *extra])
+    return [_row_key(user_id), permission_cache.key(user_id), *extra]
+
+
+def person(
+    user_id: int, path: str | None = None, found: dict | None = None
+) -> StaffMember | None:
+    """The person's row (active or not; the caller decides), or None if there is none,
+    with their :func:`keys` read from the cache (or ``found``: read already)."""
+    row_key, permissions_key, *extra = keys(user_id, path)
+    if found is None:
+        found = cache.get_many([row_key, permissions_key, *extra])
     row = found.get(row_key)
     if row is None:
         rows = _row.rows(user_id)

@@ -224,7 +224,7 @@ class Server:
         return f"{len(failures)} server errors, e.g. {causes[-1] if causes else failures[-1]}"
 
 
-def _request(path: str, port: int, session_key: str | None) -> bytes:
+def _request(path: str, port: int, cookies: dict[str, str] | None) -> bytes:
     lines = [
         f"GET {path} HTTP/1.1",
         f"Host: 127.0.0.1:{port}",
@@ -235,11 +235,30 @@ def _request(path: str, port: int, session_key: str | None) -> bytes:
         "X-Forwarded-Proto: https",
         "Connection: close",
     ]
-    if session_key:
-        # A signed-in browser also holds the CSRF cookie its first page set; without
-        # it, every page would make a new secret and set the cookie again.
-        lines.append(f"Cookie: sessionid={session_key}; csrftoken={CSRF_SECRET}")
+    if cookies:
+        lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _browser(session_key: str) -> dict[str, str]:
+    """The cookies of a signed-in browser: its session, and the CSRF cookie its first
+    page set (without it, every page would make a new secret and set it again); the
+    cookies its pages set are added as it is served (:func:`_set_cookies`)."""
+    return {"sessionid": session_key, "csrftoken": CSRF_SECRET}
+
+
+def _set_cookies(response: bytes) -> dict[str, str]:
+    """The cookies a response sets (not those it deletes), as a browser keeps them."""
+    head = response.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    cookies = {}
+    for line in head.split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() != "set-cookie" or "max-age=0" in value.lower():
+            continue
+        cookie, _, _attributes = value.strip().partition(";")
+        cookie_name, _, cookie_value = cookie.partition("=")
+        cookies[cookie_name.strip()] = cookie_value.strip()
+    return cookies
 
 
 async def _fetch(port: int, request: bytes) -> bytes:
@@ -286,8 +305,8 @@ async def _load(port: int, request: bytes, clients: int, warmup: float, seconds:
     return latencies, errors
 
 
-def _measure(label, server_kind, port, path, session_key, args) -> Result:
-    request = _request(path, port, session_key)
+def _measure(label, server_kind, port, path, cookies, args) -> Result:
+    request = _request(path, port, cookies)
     latencies, errors = asyncio.run(
         _load(port, request, args.clients, args.warmup, args.seconds)
     )
@@ -301,13 +320,15 @@ def _measure(label, server_kind, port, path, session_key, args) -> Result:
     return result
 
 
-def _check_page(port: int, path: str, session_key: str) -> int:
-    """The page must be the signed-in campaign page with a full page of ideas."""
-    response = asyncio.run(_fetch(port, _request(path, port, session_key)))
+def _check_page(port: int, path: str, cookies: dict[str, str]) -> int:
+    """The page must be the signed-in campaign page with a full page of ideas; the
+    browser keeps the cookies it sets."""
+    response = asyncio.run(_fetch(port, _request(path, port, cookies)))
     status = _status(response)
     if status != 200:
         head = response.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
         raise RuntimeError(f"{path} answered {status}, not 200:\n{head}")
+    cookies.update(_set_cookies(response))
     return len(set(re.findall(rb"/campaigns/benchmark/ideas/(\d+)/", response)))
 
 
@@ -372,7 +393,7 @@ def main() -> None:
         f"after {args.warmup:g} s warm-up, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    session_key = _prepare(env, args.ideas, args.votes)
+    browser = _browser(_prepare(env, args.ideas, args.votes))
     page = "/campaigns/benchmark/"
     results: dict[str, Result] = {}
     servers: list[Server] = []
@@ -413,10 +434,10 @@ def main() -> None:
                 servers.append(server)
             if key == "page":
                 print(
-                    f"  (the page shows {_check_page(server.port, page, session_key)} ideas)"
+                    f"  (the page shows {_check_page(server.port, page, browser)} ideas)"
                 )
             results[key] = _measure(
-                label, kind, server.port, path, session_key if signed_in else None, args
+                label, kind, server.port, path, browser if signed_in else None, args
             )
         _stop(server)
     finally:

@@ -117,9 +117,12 @@ def _masked(secret: str) -> str:
         number, digit = divmod(number, base)
         mask.append(digit)
     cipher = [
-        chars[(chars.index(c) + m) % base] for c, m in zip(secret, mask, strict=True)
+        chars[(_CSRF_INDEX[c] + m) % base] for c, m in zip(secret, mask, strict=True)
     ]
-    return "".join(chars[m] for m in mask) + "".join(cipher)
+    return "".join([chars[m] for m in mask]) + "".join(cipher)
+
+
+_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
 
 
 def version_key(campaign_id: int, what: str = "content") -> str:
@@ -169,10 +172,17 @@ def campaign_state(campaign: Campaign) -> str:
     """What every cached list and page fragment of the campaign is keyed by: it changes
     with each change but votes (a numbered event, a change through the version, and any
     save of the campaign itself: an edit, a pinned note, a board paused)."""
-    return (
-        f"{campaign.pk}:{campaign.last_event_seq}:{_versions(campaign)[0]}"
-        f":{campaign.updated_at.timestamp()}"
+    inputs = (
+        campaign.pk,
+        campaign.last_event_seq,
+        _versions(campaign)[0],
+        campaign.updated_at,
     )
+    kept = campaign.__dict__.get("_state_kept")
+    if kept is None or kept[0] != inputs:  # asked about six times a page
+        state = f"{inputs[0]}:{inputs[1]}:{inputs[2]}:{inputs[3].timestamp()}"
+        kept = campaign._state_kept = (inputs, state)
+    return kept[1]
 
 
 class _LazyIdeas:
