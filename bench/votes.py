@@ -62,6 +62,10 @@ def _configure() -> str | None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if os.environ.get("DATABASE_URL"):
+        # As the production page servers vote (platform/compose.yaml): a connection
+        # per thread, kept open. (Django's pool, on otherwise, would hand the forked
+        # client processes the parent's pooled connections.)
+        os.environ.setdefault("CONN_MAX_AGE", "60")
         return None
     tmp = tempfile.mkdtemp(prefix="staffvoice-votes-")
     os.environ["SQLITE_PATH"] = str(Path(tmp) / "votes.sqlite3")
