@@ -14,9 +14,10 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, pre_delete
+
+from accounts.cache_drops import drop
 
 
 def key(user_id: int) -> str:
@@ -42,11 +43,7 @@ def granted(user) -> frozenset[str]:
 def forget(user_ids) -> None:
     """Drop the cached sets of these people, now and again once the change commits
     (a request reading in between must not cache the old grants for long)."""
-    keys = [key(pk) for pk in user_ids]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+    drop(key(pk) for pk in user_ids)
 
 
 class CachedPermissionsBackend(ModelBackend):

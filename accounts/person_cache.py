@@ -18,10 +18,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from accounts import permission_cache
+from accounts.cache_drops import drop
 from accounts.models import StaffMember
 from accounts.prepared import Prepared
 
@@ -99,11 +99,7 @@ def prefetched(user, key: str):
 
 def forget(user_ids) -> None:
     """Drop these people's cached rows, now and once the change commits."""
-    keys = [_row_key(pk) for pk in user_ids]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+    drop(_row_key(pk) for pk in user_ids)
 
 
 def _changed(sender, instance, **kwargs) -> None:

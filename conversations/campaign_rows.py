@@ -14,10 +14,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from accounts import person_cache
+from accounts.cache_drops import drop
 from accounts.prepared import Prepared
 from conversations.models import Campaign
 
@@ -51,11 +51,7 @@ def row(slug: str, viewer=None) -> tuple | None:
 
 def forget(slugs) -> None:
     """Drop these campaigns' cached rows, now and once the change commits."""
-    keys = [key(slug) for slug in slugs]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+    drop(key(slug) for slug in slugs)
 
 
 def _changed(sender, instance, **kwargs) -> None:

@@ -10,9 +10,9 @@ of the campaign's ideas (``services.vote``, the only way votes are cast).
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
 
 from accounts import person_cache
+from accounts.cache_drops import drop
 from accounts.prepared import Prepared
 from conversations.models import Campaign, Idea
 from voting.models import Vote
@@ -47,6 +47,4 @@ def of(campaign: Campaign, viewer) -> dict[int, int]:
 def changed(campaign_id: int, viewer_id: int) -> None:
     """The viewer voted on one of the campaign's ideas: drop their cached votes now
     and once the vote commits (a page read in between must not keep the old ones)."""
-    entry = key(campaign_id, viewer_id)
-    cache.delete(entry)
-    transaction.on_commit(lambda: cache.delete(entry), robust=True)
+    drop([key(campaign_id, viewer_id)])

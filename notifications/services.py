@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts import person_cache
+from accounts.cache_drops import drop
 from notifications import live
 from notifications.models import Email, Follow, Notification, Preference, Recipient
 from notifications.topics import (
@@ -415,9 +416,7 @@ def followed(person) -> frozenset[tuple[int, int]]:
 
 def follows_changed(person_id: int) -> None:
     """Drop the person's cached follows, now and once the change commits."""
-    key = follows_key(person_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+    drop([follows_key(person_id)])
 
 
 def followers(target):
