@@ -70,10 +70,9 @@ def person(
 ) -> StaffMember | None:
     """The person's row (active or not; the caller decides), or None if there is none,
     with their :func:`keys` read from the cache (or ``found``: read already)."""
-    row_key, permissions_key, *extra = keys(user_id, path)
-    if found is None:
-        found = cache.get_many([row_key, permissions_key, *extra])
-    row = found.get(row_key)
+    row_key, permissions_key = _row_key(user_id), permission_cache.key(user_id)
+    found = dict(cache.get_many(keys(user_id, path)) if found is None else found)
+    row = found.pop(row_key, None)
     if row is None:
         rows = _row.rows(user_id)
         if not rows:
@@ -81,12 +80,12 @@ def person(
         row = rows[0]
         cache.set(row_key, row, settings.PERSON_CACHE_SECONDS)
     user = StaffMember.from_db("default", _FIELDS, row)
-    permissions = found.get(permissions_key)
+    permissions = found.pop(permissions_key, None)
     if permissions is not None and user.is_active and not user.is_superuser:
         # What CachedPermissionsBackend would have read; superusers and inactive
         # people are answered without it.
         user._perm_cache = permissions
-    user._prefetched = {key: found[key] for key in extra if key in found}
+    user._prefetched = found  # the other entries asked for
     return user
 
 
@@ -95,6 +94,19 @@ def prefetched(user, key: str):
     request, perhaps after a change, goes to the cache), or None."""
     kept = getattr(user, "_prefetched", None)
     return kept.pop(key, None) if kept else None
+
+
+def read_through(viewer, key: str, load: Callable, timeout: int):
+    """The cache entry ``key``: fetched with ``viewer``'s row where their page asked
+    for it, else from the cache, else ``load()``, then cached (unless None)."""
+    value = prefetched(viewer, key) if viewer is not None else None
+    if value is None:
+        value = cache.get(key)
+    if value is None:
+        value = load()
+        if value is not None:
+            cache.set(key, value, timeout)
+    return value
 
 
 def forget(user_ids) -> None:

@@ -13,7 +13,6 @@ reads it from the cache nearly every time.
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from accounts import person_cache
@@ -36,17 +35,12 @@ def row(slug: str, viewer=None) -> tuple | None:
     """The row of the campaign at ``slug`` (``FIELDS`` in order), or None: fetched with
     ``viewer``'s own row where their page asked for it, else from the cache, else from
     the database."""
-    entry = key(slug)
-    found = person_cache.prefetched(viewer, entry) if viewer is not None else None
-    if found is None:
-        found = cache.get(entry)
-    if found is None:
-        rows = _row.rows(slug)
-        if not rows:
-            return None
-        found = rows[0]
-        cache.set(entry, found, settings.CAMPAIGN_ROW_CACHE_SECONDS)
-    return found
+    return person_cache.read_through(
+        viewer,
+        key(slug),
+        lambda: next(iter(_row.rows(slug)), None),
+        settings.CAMPAIGN_ROW_CACHE_SECONDS,
+    )
 
 
 def forget(slugs) -> None:

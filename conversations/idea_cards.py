@@ -130,9 +130,14 @@ def version_key(campaign_id: int, what: str = "content") -> str:
     return f"campaign-version:{what}:{campaign_id}"
 
 
+def version_keys(campaign_id: int) -> list[str]:
+    """The keys of the campaign's (content, tallies) versions."""
+    return [version_key(campaign_id), version_key(campaign_id, "tallies")]
+
+
 def campaign_changed(campaign_id: int) -> None:
     """Drop every cached list of the campaign (they are keyed by these versions)."""
-    cache.delete_many([version_key(campaign_id), version_key(campaign_id, "tallies")])
+    cache.delete_many(version_keys(campaign_id))
 
 
 def tallies_changed(campaign_id: int) -> None:
@@ -152,7 +157,7 @@ def _versions(campaign: Campaign) -> tuple[str, str]:
     Redis) once per request: kept on the campaign row read for it."""
     versions = getattr(campaign, "_cards_versions", None)
     if versions is None:
-        keys = [version_key(campaign.pk), version_key(campaign.pk, "tallies")]
+        keys = version_keys(campaign.pk)
         found = cache.get_many(keys)
         for key in keys:
             if key not in found:

@@ -9,7 +9,6 @@ of the campaign's ideas (``services.vote``, the only way votes are cast).
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 
 from accounts import person_cache
 from accounts.cache_drops import drop
@@ -33,15 +32,13 @@ def key(campaign_id: int, viewer_id: int) -> str:
 def of(campaign: Campaign, viewer) -> dict[int, int]:
     """``viewer``'s votes on the campaign's ideas, {idea id: 1 or -1}: fetched with
     their row, or from the cache, or in one query (then cached)."""
-    entry = key(campaign.pk, viewer.pk)
-    votes = person_cache.prefetched(viewer, entry)
-    if votes is None:
-        votes = cache.get(entry)
-    if votes is None:
-        type_id = ContentType.objects.get_for_model(Idea).pk
-        votes = dict(_votes_in_campaign.rows(viewer.pk, type_id, campaign.pk))
-        cache.set(entry, votes, settings.IDEA_CARDS_CACHE_SECONDS)
-    return votes
+    type_id = ContentType.objects.get_for_model(Idea).pk
+    return person_cache.read_through(
+        viewer,
+        key(campaign.pk, viewer.pk),
+        lambda: dict(_votes_in_campaign.rows(viewer.pk, type_id, campaign.pk)),
+        settings.IDEA_CARDS_CACHE_SECONDS,
+    )
 
 
 def changed(campaign_id: int, viewer_id: int) -> None:

@@ -30,8 +30,7 @@ def keys_for_page(path: str, viewer_id: int) -> list[str]:
     campaign_id = _campaign_ids.get(match[1])
     if campaign_id is not None:
         keys += [
-            idea_cards.version_key(campaign_id),
-            idea_cards.version_key(campaign_id, "tallies"),
+            *idea_cards.version_keys(campaign_id),
             idea_votes.key(campaign_id, viewer_id),
         ]
     return keys
@@ -41,11 +40,10 @@ def take_versions(campaign: Campaign, viewer) -> None:
     """Give ``campaign`` its versions from those fetched with ``viewer``'s row, if
     they were (the campaign's row, follows and votes are taken where they are read)."""
     _campaign_ids[campaign.slug] = campaign.pk
-    keys = [
-        idea_cards.version_key(campaign.pk),
-        idea_cards.version_key(campaign.pk, "tallies"),
+    found = [
+        person_cache.prefetched(viewer, key)
+        for key in idea_cards.version_keys(campaign.pk)
     ]
-    found = [person_cache.prefetched(viewer, key) for key in keys]
     if None not in found:
         idea_cards.set_versions(campaign, tuple(found))
 

@@ -400,18 +400,16 @@ def followed(person) -> frozenset[tuple[int, int]]:
     """What ``person`` follows, as (content type id, target id): asked by every
     campaign and idea page, so cached (and fetched with the person's row where a page
     asks: ``accounts.person_cache``) until they follow or unfollow anything."""
-    key = follows_key(person.pk)
-    targets = person_cache.prefetched(person, key)
-    if targets is None:
-        targets = cache.get(key)
-    if targets is None:
-        targets = frozenset(
+    return person_cache.read_through(
+        person,
+        follows_key(person.pk),
+        lambda: frozenset(
             Follow.objects.filter(follower=person, is_following=True).values_list(
                 "target_type_id", "target_id"
             )
-        )
-        cache.set(key, targets, settings.FOLLOWS_CACHE_SECONDS)
-    return targets
+        ),
+        settings.FOLLOWS_CACHE_SECONDS,
+    )
 
 
 def follows_changed(person_id: int) -> None:
