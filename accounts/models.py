@@ -75,6 +75,11 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def cache_version(self) -> str:
+        """What a shared fragment shows of a team (its name)."""
+        return f"{self.pk}.{self.name}"
+
 
 class TeamMembership(models.Model):
     class Role(models.TextChoices):

@@ -5,42 +5,18 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import campaign_rows, prefetch, queries, rules
+from conversations import queries, rules
 from conversations.models import Campaign, CampaignStatus, Idea
-from conversations.socket_access import campaign_facts
-from notifications.services import is_following
 
 
-def campaign_by_slug(
-    slug: str, viewer=None, *, with_following: bool = False
-) -> Campaign | None:
-    """The campaign, with its audience teams and named moderators as ``access_facts``
-    (which the rules read instead of querying): its row from ``campaign_rows`` (the
-    cache, fetched with ``viewer``'s own row where their page asked), the facts from
-    the process's copy kept with the row's ``updated_at`` (``socket_access``). Read on
-    every campaign and idea page. ``with_following``: also whether ``viewer`` follows
-    it, as ``followed``."""
-    row = campaign_rows.row(slug, viewer)
-    if row is None:
-        return None
-    campaign = Campaign.from_db("default", campaign_rows.FIELDS, row)
-    if with_following:
-        campaign.followed = is_following(viewer, campaign)
-    campaign.access_facts = campaign_facts(campaign.pk, campaign.updated_at, campaign)
-    return campaign
-
-
-def campaign_for_viewer(
-    request: HttpRequest, slug: str, *, with_following: bool = False
-) -> Campaign:
+def campaign_for_viewer(request: HttpRequest, slug: str) -> Campaign:
     """The campaign, if the viewer may see it: 404 if unknown (or a draft they may not
-    see), 403 if it exists but is for teams they are not in. ``with_following``: with
-    whether the viewer follows it, as ``followed``."""
-    campaign = campaign_by_slug(slug, request.user, with_following=with_following)
+    see), 403 if it exists but is for teams they are not in. Read afresh on every
+    request: its versions key every cached fragment of its pages."""
+    campaign = Campaign.objects.filter(slug=slug).order_by().first()
     now = timezone.now()
     if campaign is None:
         raise Http404(_("There is no campaign at this address."))
-    prefetch.take_versions(campaign, request.user)
     if campaign.status(now) == CampaignStatus.DRAFT and not rules.can_manage(
         request.user
     ):

@@ -7,11 +7,6 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Campaigns and conversations")
 
     def ready(self) -> None:
-        from conversations import (
-            campaign_rows,
-            prefetch,
-            socket_access,  # noqa: F401 - connects its receivers
-        )
+        from conversations import versions
 
-        campaign_rows.connect()
-        prefetch.connect()
+        versions.connect()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
 from accounts.security_log import log_event
-from conversations import events, rules, services, stats
+from conversations import events, rules, services, versions
 from conversations.exceptions import Refused
 from conversations.models import AuditEntry, Campaign, CampaignStatus, Idea, Visibility
 from conversations.sanitise import sanitise
@@ -118,7 +118,7 @@ def set_board_state(by, board: Campaign, state: str, note: str = "") -> Campaign
         note=sanitise(note, allow_markup=False)[:1000],
         prior=prior,
     )
-    stats.forget(board)
+    versions.bump(board)
     return board
 
 
@@ -265,5 +265,5 @@ def carry_into(manager, idea: Idea, campaign: Campaign, theme=None) -> Idea:
             },
             carried.get_absolute_url(),
         )
-    stats.forget(campaign)
+    versions.bump(campaign)
     return carried

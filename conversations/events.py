@@ -39,7 +39,6 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from conversations import campaign_rows
 from conversations.models import Campaign, CampaignEvent, Comment, Idea
 
 logger = logging.getLogger(__name__)
@@ -171,7 +170,6 @@ def record_event(campaign: Campaign, event_type: str, **data) -> dict:
     Campaign.objects.filter(pk=campaign.pk).update(
         last_event_seq=F("last_event_seq") + 1
     )
-    campaign_rows.forget([campaign.slug])
     seq = (
         Campaign.objects.filter(pk=campaign.pk)
         .values_list("last_event_seq", flat=True)

@@ -37,19 +37,10 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(is_published=False)
 
     def visible_to(self, user):
-        """Campaigns whose audience includes ``user`` (managers and moderators see all),
-        and the boards of the teams they are in."""
-        if user.is_authenticated and (user.is_engagement_manager or user.is_moderator):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        campaigns = models.Q(kind=Campaign.Kind.CAMPAIGN) & (
-            models.Q(audience_teams__isnull=True)
-            | models.Q(audience_teams__members=user)
-        )
-        boards = models.Q(kind=Campaign.Kind.BOARD, team__members=user)
-        # Per-campaign moderators see what they moderate.
-        return self.filter(campaigns | boards | models.Q(moderators=user)).distinct()
+        """The campaigns and boards ``user`` may see (``conversations.rules``)."""
+        from conversations import rules  # rules imports this module
+
+        return self.filter(rules.viewable_q(user))
 
     def listed(self):
         """What lists show: archived boards are kept but no longer listed."""
@@ -116,6 +107,11 @@ class Campaign(models.Model):
     # The number of the latest CampaignEvent; bumped in the transaction that records one,
     # so numbers follow commit order.
     last_event_seq = models.PositiveBigIntegerField(default=0)
+    # What cached fragments of the campaign's pages are keyed by (conversations.versions):
+    # ``version`` moves with every write its pages show but votes, ``vote_version``
+    # with every vote; both in the write's own transaction.
+    version = models.PositiveBigIntegerField(default=0)
+    vote_version = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,6 +154,20 @@ class Campaign(models.Model):
     def is_board(self) -> bool:
         return self.kind == self.Kind.BOARD
 
+    @property
+    def cache_version(self) -> str:
+        """Everything its pages show moves this, but votes: a save of the row itself
+        (``updated_at``), a numbered event, or a version bump."""
+        return (
+            f"{self.pk}.{self.version}.{self.last_event_seq}."
+            f"{self.updated_at.timestamp() if self.updated_at else 0}"
+        )
+
+    @property
+    def tally_version(self) -> str:
+        """:attr:`cache_version` and the votes: for figures and orders votes change."""
+        return f"{self.cache_version}.{self.vote_version}"
+
 
 class Theme(models.Model):
     """A topic inside a campaign ("Health and wellbeing")."""
@@ -178,6 +188,11 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def cache_version(self) -> str:
+        """What a shared fragment shows of a theme."""
+        return f"{self.pk}.{self.position}.{self.name}"
 
 
 class Visibility(models.TextChoices):

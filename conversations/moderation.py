@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts import ratelimit
 from accounts.security_log import log_event
-from conversations import announcements, events, pii, rules, stats
+from conversations import announcements, events, pii, rules, versions
 from conversations.exceptions import RateLimited, Refused
 from conversations.models import (
     AuditEntry,
@@ -157,6 +157,7 @@ def _recount_comments(idea: Idea) -> int:
         .count()
     )
     Idea.objects.filter(pk=idea.pk).update(comment_count=count)
+    versions.bump(idea.campaign_id)
     idea.comment_count = count
     return count
 
@@ -361,7 +362,7 @@ def approve_post(moderator, post: Post, note: str = "") -> Post:
         post.get_absolute_url(),
     )
     _queue_changed(campaign, "resolved")
-    stats.forget(campaign)
+    versions.bump(campaign)
     return post
 
 
@@ -428,7 +429,7 @@ def hide_post(
         review_url(post),
     )
     _queue_changed(campaign, "resolved")
-    stats.forget(campaign)
+    versions.bump(campaign)
     return post
 
 
@@ -471,7 +472,7 @@ def restore_post(
         post.get_absolute_url(),
     )
     _queue_changed(campaign, "resolved")
-    stats.forget(campaign)
+    versions.bump(campaign)
     return post
 
 
@@ -725,7 +726,7 @@ def merge_ideas(moderator, source: Idea, target: Idea, note: str = "") -> Idea:
             % {"post": _your_post(target)},
             target.get_absolute_url(),
         )
-    stats.forget(campaign)
+    versions.bump(campaign)
     return target
 
 

@@ -19,7 +19,7 @@ from accounts import ratelimit
 from accounts import services as account_services
 from accounts.models import StaffMember
 from accounts.security_log import log_event
-from conversations import events, moderation, services, stats
+from conversations import events, moderation, services, versions
 from conversations.exceptions import RateLimited, Refused
 from conversations.models import (
     Campaign,
@@ -102,7 +102,7 @@ def delete_own_idea(author: StaffMember, idea: Idea) -> None:
     idea.delete()  # comments, flags, review and reveal requests go with it
     if was_shown:
         events.record_event(campaign, "idea.hidden", idea_id=idea_id)
-    stats.forget(campaign)
+    versions.bump(campaign)
     log_event("post.deleted_by_author", kind="idea")
 
 
@@ -133,7 +133,7 @@ def delete_own_comment(author: StaffMember, comment: Comment) -> None:
                 pk=idea.pk
             ),
         )
-    stats.forget(campaign)
+    versions.bump(campaign)
     log_event("post.deleted_by_author", kind="comment")
 
 
@@ -232,8 +232,6 @@ def edit_own_idea(
                 idea_id=idea.pk,
                 html=events.render_idea_card(moderation._idea_for_event(idea)),
             )
-    if hold_reason and was_shown:
-        stats.forget(campaign)
     log_event("post.edited_by_author", kind="idea", held=bool(hold_reason))
     return idea
 
@@ -291,8 +289,6 @@ def edit_own_comment(
                 comment_id=comment.pk,
                 html=events.render_comment(moderation._comment_for_event(comment)),
             )
-    if hold_reason and was_shown:
-        stats.forget(campaign)
     log_event("post.edited_by_author", kind="comment", held=bool(hold_reason))
     return comment
 
@@ -512,8 +508,7 @@ def delete_account(person: StaffMember, *, remove_posts: bool = False) -> None:
         Idea.objects.filter(author=person).update(author=None)
         Comment.objects.filter(author=person).update(author=None)
         _rerender_named_posts(named_ideas, named_comments)
-        for campaign in Campaign.objects.filter(pk__in=campaign_ids):
-            stats.forget(campaign)
+        versions.bump(*campaign_ids)
     notifications.forget(person)  # notifications, emails, follows, preferences
     account_services.erase_personal_data(person)
     log_event(

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit
-from conversations import announcements, events, idea_votes, moderation, rules, stats
+from conversations import announcements, events, moderation, rules, versions
 from conversations.exceptions import (
     CampaignNotOpen,
     NotInAudience,
@@ -124,7 +124,7 @@ def update_campaign(
     for theme in existing[len(themes) :]:
         if not theme.ideas.exists():
             theme.delete()
-    stats.forget(campaign)
+    versions.bump(campaign)
     return campaign
 
 
@@ -239,7 +239,6 @@ def post_idea(
                 html=events.render_idea_card(idea),
             )
             announcements.idea_shown(idea, now)
-    stats.forget(campaign)
     return idea
 
 
@@ -314,7 +313,6 @@ def post_comment(
         )
         announcements.follow_idea(author, idea, explicit=False, now=now)
         announcements.comment_shown(comment, now)
-    stats.forget(campaign)
     return comment
 
 
@@ -340,16 +338,13 @@ def vote(voter, target: Idea | Comment, value: int, *, now: datetime | None = No
             _record_participation(voter, campaign)
         result = voting.cast_vote(voter, target, value)
         if result.changed:
+            versions.bump_votes(campaign)
             # Not a numbered event: viewers get coalesced, exact tallies from the hub.
             transaction.on_commit(
                 lambda: events.broadcast(
                     campaign.pk, {"type": "tally.dirty", "targets": [[kind, target.pk]]}
                 )
             )
-    if result.changed:
-        stats.votes_changed(campaign)
-        if kind == "idea":
-            idea_votes.changed(campaign.pk, voter.pk)
     return result
 
 
@@ -384,5 +379,7 @@ def record_outcome(idea: Idea, note: str, url: str) -> None:
     with a link to that action; an empty note takes it away."""
     note = sanitise(note, allow_markup=False)[:300]
     url = url if url.startswith("/") else ""
-    Idea.objects.filter(pk=idea.pk).update(outcome_note=note, outcome_url=url)
+    with transaction.atomic():
+        Idea.objects.filter(pk=idea.pk).update(outcome_note=note, outcome_url=url)
+        versions.bump(idea.campaign_id)
     idea.outcome_note, idea.outcome_url = note, url

@@ -1,22 +1,18 @@
 """Campaign counts (ideas, comments, votes, people taking part).
 
-Counted with a few aggregate queries and cached briefly: a busy campaign page is
-read far more often than it changes, and every service that changes a campaign
-calls :func:`forget` so a person always sees their own post counted.
+Counted with a few aggregate queries, shared between viewers under the campaign's
+tally version (``conversations.versions``: every post, hide, merge and vote moves it).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from conversations import idea_cards
+from conversations import fragments
 from conversations.models import Campaign, Comment, Idea, Participation, Visibility
 from voting.models import Tally
-
-CACHE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -25,21 +21,6 @@ class CampaignCounts:
     comments: int = 0
     votes: int = 0
     people: int = 0
-
-
-def _key(campaign_id: int) -> str:
-    return f"campaign-counts:{campaign_id}"
-
-
-def forget(campaign: Campaign) -> None:
-    cache.delete(_key(campaign.pk))
-    idea_cards.campaign_changed(campaign.pk)  # the cached idea lists show counts too
-
-
-def votes_changed(campaign: Campaign) -> None:
-    """A vote changed the figures and tallies, nothing else of the campaign."""
-    cache.delete(_key(campaign.pk))
-    idea_cards.tallies_changed(campaign.pk)
 
 
 def _votes_on(model, **filters) -> int:
@@ -51,11 +32,17 @@ def _votes_on(model, **filters) -> int:
 
 
 def counts(campaign: Campaign) -> CampaignCounts:
-    cached = cache.get(_key(campaign.pk))
-    if cached is not None:
-        return CampaignCounts(**cached)
+    return fragments.shared(
+        "campaign-counts",
+        {"tallies": campaign.tally_version},
+        lambda values: _count(campaign),
+    )
+
+
+def _count(campaign: Campaign) -> CampaignCounts:
+    # As the idea list counts them: merged ideas live on in the idea they joined.
     ideas = Idea.objects.filter(
-        campaign=campaign, visibility=Visibility.VISIBLE
+        campaign=campaign, visibility=Visibility.VISIBLE, merged_into__isnull=True
     ).aggregate(ideas=Count("pk"), comments=Coalesce(Sum("comment_count"), 0))
     result = CampaignCounts(
         ideas=ideas["ideas"],
@@ -64,7 +51,6 @@ def counts(campaign: Campaign) -> CampaignCounts:
         + _votes_on(Comment, idea__campaign=campaign),
         people=Participation.objects.filter(campaign=campaign).count(),
     )
-    cache.set(_key(campaign.pk), asdict(result), CACHE_SECONDS)
     return result
 
 
@@ -88,7 +74,11 @@ def annotate_list_counts(campaigns):
     """Idea, comment, vote and people counts for a list of campaigns, as subqueries
     (a fixed number of queries however many campaigns are listed)."""
     idea_count = (
-        Idea.objects.filter(campaign=OuterRef("pk"), visibility=Visibility.VISIBLE)
+        Idea.objects.filter(
+            campaign=OuterRef("pk"),
+            visibility=Visibility.VISIBLE,
+            merged_into__isnull=True,
+        )
         .order_by()
         .values("campaign")
         .annotate(n=Count("pk"))
@@ -102,7 +92,11 @@ def annotate_list_counts(campaigns):
         .values("n")
     )
     comment_count = (
-        Idea.objects.filter(campaign=OuterRef("pk"), visibility=Visibility.VISIBLE)
+        Idea.objects.filter(
+            campaign=OuterRef("pk"),
+            visibility=Visibility.VISIBLE,
+            merged_into__isnull=True,
+        )
         .order_by()
         .values("campaign")
         .annotate(n=Sum("comment_count"))

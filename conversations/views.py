@@ -79,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_viewer(request, slug, with_following=True)
+    campaign = campaign_for_viewer(request, slug)
     return campaign_page.response(request, campaign)
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import roles as role_groups
 from accounts.models import StaffMember, Team, TeamMembership
-from conversations import content_cache, idea_cards, socket_access
+from conversations import fragments
 from conversations.models import (
     Campaign,
     Comment,
@@ -53,14 +53,10 @@ def _fresh_cache():
     """The cache is shared (Redis) in one of the two modes: the posting rate limiter,
     campaign counts and allauth's rate limits must not leak between tests."""
     cache.clear()
-    content_cache.clear()
-    socket_access.forget_all()
-    idea_cards.forget_tallies()
+    fragments.forget_local()
     yield
     cache.clear()
-    content_cache.clear()
-    socket_access.forget_all()
-    idea_cards.forget_tallies()
+    fragments.forget_local()
 
 
 @pytest.fixture(scope="session", autouse=True)

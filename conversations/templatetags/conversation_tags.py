@@ -4,13 +4,17 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from conversations.fragments import slot_mark
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def author_label(context, post) -> str:
-    """The author as the viewer may see it (anonymous posts stay "a colleague")."""
-    return post.author_label_for(context["request"].user)
+    """The author as the viewer may see it (anonymous posts stay "a colleague"); as
+    everyone else sees it where there is no viewer (a shared fragment)."""
+    request = context.get("request")
+    return post.author_label_for(getattr(request, "user", None))
 
 
 @register.simple_tag
@@ -30,13 +34,51 @@ def time_left(closes_at: datetime | None, now: datetime) -> str:
     return ngettext("%(n)d minute left", "%(n)d minutes left", minutes) % {"n": minutes}
 
 
+# A vote form's parts that are each viewer's own: in a shared fragment, slots.
+VOTE_SLOTS = (
+    "support",
+    "against",
+    "up_value",
+    "up_pressed",
+    "down_value",
+    "down_pressed",
+    "csrf_token",
+    "next",
+)
+
+
+def vote_values(support: int, against: int, my_vote: int) -> dict:
+    """What fills a vote form's slots, but the token and address."""
+    return {
+        "support": support,
+        "against": against,
+        "up_value": "clear" if my_vote == 1 else "support",
+        "up_pressed": "true" if my_vote == 1 else "false",
+        "down_value": "clear" if my_vote == -1 else "dont_support",
+        "down_pressed": "true" if my_vote == -1 else "false",
+    }
+
+
 @register.inclusion_tag("conversations/includes/vote_buttons.html", takes_context=True)
 def vote_buttons(context, campaign, kind: str, post) -> dict:
-    return {
+    """The vote form of ``post``; with ``vote_slots`` in the context (a shared card),
+    its tallies, pressed state, token and address are left as slots."""
+    shown = {
         "campaign": campaign,
         "kind": kind,
         "post": post,
         "can_take_part": context.get("can_take_part", False),
-        "next": context["request"].get_full_path(),
+    }
+    if context.get("vote_slots"):
+        return {**shown, **{name: slot_mark(name) for name in VOTE_SLOTS}}
+    request = context.get("request")
+    return {
+        **shown,
+        **vote_values(
+            getattr(post, "support", 0),
+            getattr(post, "dont_support", 0),
+            getattr(post, "my_vote", 0),
+        ),
+        "next": request.get_full_path() if request is not None else "",
         "csrf_token": context.get("csrf_token"),
     }

@@ -39,7 +39,7 @@ from accounts.models import (
     Team,
     TeamMembership,
 )
-from conversations import campaign_rows, services, stats
+from conversations import services, versions
 from conversations.management.commands._demo_data import (
     BANDS,
     BANDS_BY_GROUP,
@@ -564,7 +564,6 @@ class Command(BaseCommand):
         )
         if campaign.slug != plan.slug:
             Campaign.objects.filter(pk=campaign.pk).update(slug=plan.slug)
-            campaign_rows.forget([campaign.slug, plan.slug])
         if plan.ideas:
             _CampaignContent(campaign, plan, self.now, manager).write()
 
@@ -582,7 +581,6 @@ class Command(BaseCommand):
                 allow_anonymous=True,
             )
             Campaign.objects.filter(pk=campaign.pk).update(slug=BENCH_SLUG)
-            campaign_rows.forget([campaign.slug, BENCH_SLUG])
             campaign.slug = BENCH_SLUG
         bench = _Benchmark(campaign, self.now, self._password)
         bench.top_up_ideas(ideas)
@@ -608,7 +606,6 @@ class Command(BaseCommand):
             now=self.now - timedelta(days=60),
         )
         Campaign.objects.filter(pk=board.pk).update(slug=BOARD_SLUG)
-        campaign_rows.forget([board.slug, BOARD_SLUG])
         board.slug = BOARD_SLUG
         members = list(
             StaffMember.objects.filter(memberships__team=team)
@@ -1153,4 +1150,4 @@ def rebuild_counts(campaign: Campaign) -> None:
         .values("n")
     )
     ideas.update(comment_count=Coalesce(Subquery(visible), 0))
-    stats.forget(campaign)
+    versions.bump(campaign)

@@ -1,0 +1,8 @@
+"""Signals accounts sends for other apps, which accounts may not import."""
+
+from django.dispatch import Signal
+
+# People's rows changed in bulk, where no post_save is sent (the staff directory
+# import): ``person_ids``. Pages naming them move their versions
+# (``conversations.versions``).
+people_changed = Signal()
