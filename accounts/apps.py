@@ -9,10 +9,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import signals
 
-        from accounts import checks, permission_cache, person_cache, security_log  # noqa: F401
+        from accounts import backends, checks, security_log  # noqa: F401
 
-        permission_cache.connect()
-        person_cache.connect()
+        backends.connect()
 
         # dispatch_uid: connected once even if ready() runs twice (tests, reloads).
         signals.user_logged_in.connect(

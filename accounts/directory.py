@@ -32,7 +32,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import person_cache
+from accounts import backends
 from accounts.models import (
     Band,
     Directorate,
@@ -571,7 +571,7 @@ def apply_import(
         memberships_to_end.extend(m.pk for m in removed)
     if changed_people:
         StaffMember.objects.bulk_update(changed_people, sorted(fields), batch_size=500)
-        person_cache.forget([p.pk for p in changed_people])  # no signals from bulk
+        backends.forget([p.pk for p in changed_people])  # no signals from bulk
 
     # Memberships follow the file: join the file's team, leave the directory
     # memberships it no longer lists (hand-made ones stay).
@@ -594,7 +594,7 @@ def apply_import(
     StaffMember.objects.filter(pk__in=[p.pk for p in world.former]).update(
         is_active=False
     )
-    person_cache.forget([p.pk for p in world.former])
+    backends.forget([p.pk for p in world.former])
 
     _invite_on_commit([p.pk for p in created])
     # Figures only: no names or emails in the log.

@@ -74,12 +74,11 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, with the person's row read by a prepared query.
-    "accounts.session_user.SessionUserMiddleware",
+    # The person a session names, from the backend it names (accounts.backends).
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's, building the policy once (config/csp.py).
-    "config.csp.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, so it sees the final response of every view, including refusals.
     "accounts.middleware.SecurityEventsMiddleware",
@@ -107,9 +106,6 @@ TEMPLATES = [
     },
 ]
 
-# Server-side prepared statements for accounts.prepared's lookups on PostgreSQL. Off
-# (DB_PREPARE=0) behind PgBouncer in transaction mode without max_prepared_statements.
-DB_PREPARE = envbool("DB_PREPARE", True)
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
     # Persistent connections suit WSGI workers (one thread each); under ASGI every thread
@@ -121,15 +117,6 @@ if DATABASE_URL:
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = envstr(
         "TEST_DATABASE_NAME", "test_staffvoice"
-    )
-    # Plan a prepared statement once, not at every run: only the hot lookups of
-    # accounts.prepared are prepared (Django binds its own queries in the client),
-    # and PostgreSQL took longer to plan those than to run them.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        options="-c plan_cache_mode=force_generic_plan",
-        # Django turns psycopg's preparing off (None); its own cursors bind in the
-        # client and never prepare, so this reaches accounts.prepared's alone.
-        prepare_threshold=5 if DB_PREPARE else None,
     )
 else:
     DATABASES = {
@@ -175,11 +162,18 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "config.redis_cache.SharedClientRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             # Its own database: clearing the cache (FLUSHDB) must never wipe the
             # channel layer's groups and queued messages.
             "LOCATION": envstr("REDIS_CACHE_URL") or redis_database_after(REDIS_URL),
             "KEY_PREFIX": envstr("REDIS_PREFIX", "staffvoice"),
+            # Passed to redis-py's connection pool. The cache only speeds things up:
+            # a Redis that stops answering must fail a read quickly, so the caller
+            # can ask the database instead (accounts.backends), not hang the page.
+            "OPTIONS": {
+                "socket_connect_timeout": envint("REDIS_CACHE_TIMEOUT", 2),
+                "socket_timeout": envint("REDIS_CACHE_TIMEOUT", 2),
+            },
         }
     }
 else:
@@ -206,8 +200,10 @@ TASKS = {
 
 AUTH_USER_MODEL = "accounts.StaffMember"
 AUTHENTICATION_BACKENDS = [
-    # First: each person's permission set, cached between requests, for all three.
-    "accounts.permission_cache.CachedPermissionsBackend",
+    # First: ModelBackend, with the person's row and permission set from the cache
+    # when it is shared (Redis). Password sign-in and force_login name it.
+    "accounts.backends.StaffBackend",
+    # Sessions signed in before StaffBackend existed name ModelBackend: still valid.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -334,9 +330,10 @@ SESSION_COOKIE_HTTPONLY = True
 # With a shared cache (Redis), sessions are read from it and written through to the
 # database: no session query on a page. Without one, each process would keep its own
 # copy, and signing out in one would not reach the others.
-# Either way, the row is read with a prepared query (accounts/session_store).
 SESSION_ENGINE = (
-    "accounts.session_store.cached_db" if REDIS_URL else "accounts.session_store.db"
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
 )
 SESSION_COOKIE_SAMESITE = "Lax"
 # The page script reads the token from <meta name="csrf-token">, never the cookie.
@@ -370,22 +367,14 @@ IDEA_CARDS_CACHE_SECONDS = envint("IDEA_CARDS_CACHE_SECONDS", 60 if REDIS_URL el
 # Layout fragments ({% sharedcache %}): keyed by everything they show, so this only
 # bounds how long an unused one stays.
 FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 300)
-# A person's permission set and unread count are cached and dropped on every change
-# through the shared cache; without Redis, other processes see a change within this.
-PERMISSIONS_CACHE_SECONDS = envint(
-    "PERMISSIONS_CACHE_SECONDS", 300 if REDIS_URL else 10
-)
-# A person's row: dropped on every save, and kept shorter, as a read racing a write
-# may put the old row back.
-PERSON_CACHE_SECONDS = envint("PERSON_CACHE_SECONDS", 60 if REDIS_URL else 10)
-# What a person follows: dropped on every follow and unfollow.
-FOLLOWS_CACHE_SECONDS = envint("FOLLOWS_CACHE_SECONDS", 300 if REDIS_URL else 10)
+# A signed-in person's row and permission set, cached only in Redis (shared by every
+# process) and replaced by the committed row whenever it changes (accounts.backends);
+# these bound what no signal reports (a row changed by hand in the database).
+PERSON_CACHE_SECONDS = envint("PERSON_CACHE_SECONDS", 60)
+PERMISSIONS_CACHE_SECONDS = envint("PERMISSIONS_CACHE_SECONDS", 300)
 # A campaign's row: dropped on every write, and kept only briefly, as a read racing a
 # write may put the old row back (conversations.campaign_rows).
 CAMPAIGN_ROW_CACHE_SECONDS = envint("CAMPAIGN_ROW_CACHE_SECONDS", 5)
-UNREAD_COUNT_CACHE_SECONDS = envint(
-    "UNREAD_COUNT_CACHE_SECONDS", 300 if REDIS_URL else 10
-)
 
 # One console stream, timestamps in UTC. Security events (sign-ins, refusals, rate
 # limits, reveals) go to the "security" logger; every line passes a filter that blanks

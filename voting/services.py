@@ -6,7 +6,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q
 
-from accounts.prepared import Prepared
 from voting.models import Tally, Vote
 
 TAKE_BACK = 0
@@ -94,8 +93,13 @@ def votes_by_voter(voter, model: type[models.Model], target_ids) -> dict[int, in
     ids = list(target_ids)
     if not ids:
         return {}
-    type_id = ContentType.objects.get_for_model(model).pk
-    return dict(_votes_of_voter.rows(voter.pk, type_id, ids))
+    return dict(
+        Vote.objects.filter(
+            voter=voter,
+            target_type=ContentType.objects.get_for_model(model),
+            target_id__in=ids,
+        ).values_list("target_id", "value")
+    )
 
 
 def tallies_of(model: type[models.Model], target_ids) -> dict[int, tuple[int, int]]:
@@ -104,23 +108,10 @@ def tallies_of(model: type[models.Model], target_ids) -> dict[int, tuple[int, in
     ids = list(target_ids)
     if not ids:
         return {}
-    type_id = ContentType.objects.get_for_model(model).pk
-    rows = _tallies.rows(type_id, ids)
-    return {target: (support, against) for target, support, against in rows}
-
-
-# Both are read for every idea list and idea page: prepared once (accounts.prepared),
-# the ids bound as one parameter.
-_votes_of_voter = Prepared(
-    lambda voter_id, type_id, ids: Vote.objects.filter(
-        voter=voter_id, target_type=type_id, target_id__any_of=ids
-    ).values_list("target_id", "value")
-)
-_tallies = Prepared(
-    lambda type_id, ids: Tally.objects.filter(
-        target_type=type_id, target_id__any_of=ids
+    rows = Tally.objects.filter(
+        target_type=ContentType.objects.get_for_model(model), target_id__in=ids
     ).values_list("target_id", "support", "dont_support")
-)
+    return {target: (support, against) for target, support, against in rows}
 
 
 def recount_tally(target: models.Model) -> Tally:
