@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels' router."""
+"""ASGI entry point: HTTP through Django, websockets through Channels' router, as
+Channels' tutorial builds it."""
 
 import gc
 import os
@@ -9,10 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Build the Django app first so settings and apps are ready before routing imports models.
 django_asgi_app = get_asgi_application()
 
+from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from accounts.sockets import SessionKeyMiddleware  # noqa: E402
 from conversations.routing import websocket_urlpatterns  # noqa: E402
 from notifications.routing import (  # noqa: E402
     websocket_urlpatterns as notification_websocket_urlpatterns,
@@ -22,9 +23,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            # Not AuthMiddlewareStack: consumers find the person themselves, in the
-            # one database hop their own checks take (accounts/sockets.py).
-            SessionKeyMiddleware(
+            AuthMiddlewareStack(
                 URLRouter(websocket_urlpatterns + notification_websocket_urlpatterns)
             )
         ),

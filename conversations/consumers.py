@@ -10,15 +10,15 @@ import json
 import logging
 import time
 from collections import deque
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
-from accounts import sockets
-from accounts.models import StaffMember
-from conversations import events, queries, rules, socket_access
+from conversations import events, queries, rules
 from conversations.hub import get_hub
 from conversations.models import Campaign
 
@@ -41,9 +41,9 @@ CLOSE_ABUSE = 4429
 CLOSE_TOO_BIG = 1009
 
 
-class CampaignConsumer(sockets.LeanSocketMixin, AsyncWebsocketConsumer):
-    # Fan-out goes through the process hub, not one layer channel per socket (the
-    # lean mixin gives the consumer no layer at all: less memory per socket).
+class CampaignConsumer(AsyncWebsocketConsumer):
+    # Fan-out goes through the process hub (one layer channel per process), so this
+    # consumer joins no layer groups of its own.
 
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
@@ -57,7 +57,8 @@ class CampaignConsumer(sockets.LeanSocketMixin, AsyncWebsocketConsumer):
         self.recent: list[float] | None = None
         scope = self.scope
         self.campaign_id = campaign_id = scope["url_route"]["kwargs"]["campaign_id"]
-        access = await _authorise(scope.get("session_key"), campaign_id)
+        # Channels' AuthMiddlewareStack has found the person of the session.
+        access = await _authorise(scope["user"], campaign_id)
         self.language = language_of(scope)
         if not access.allowed:
             logger.info(
@@ -70,7 +71,7 @@ class CampaignConsumer(sockets.LeanSocketMixin, AsyncWebsocketConsumer):
             return
         if access.restricted:
             self.recheck = asyncio.get_running_loop().create_task(
-                self._recheck_access(access.user_id)
+                self._recheck_access()
             )
         self.hub = await get_hub()
         self.groups_joined = [events.campaign_group(campaign_id)]
@@ -109,8 +110,9 @@ class CampaignConsumer(sockets.LeanSocketMixin, AsyncWebsocketConsumer):
             self.recheck.cancel()
         self.recheck = None
 
-    async def _recheck_access(self, user_id: int) -> None:
+    async def _recheck_access(self) -> None:
         """Close the socket once its viewer may no longer see the conversation."""
+        user_id = self.scope["user"].pk
         while not self.closing:
             await asyncio.sleep(RECHECK_SECONDS)
             if not await _still_allowed(user_id, self.campaign_id):
@@ -241,7 +243,7 @@ def language_of(scope: dict) -> str:
     LocaleMiddleware chose it for that page: language cookie, then Accept-Language."""
     headers = dict(scope.get("headers") or ())
     request = SimpleNamespace(
-        COOKIES=sockets.cookies_of(scope),
+        COOKIES=scope.get("cookies") or {},  # parsed by Channels' CookieMiddleware
         META={
             "HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode(
                 "latin-1"
@@ -274,20 +276,38 @@ def _valid_targets(targets) -> bool:
     )
 
 
-# Everything a connect asks of the database, in one hop to Channels' database thread.
-_authorise = database_sync_to_async(socket_access.authorise)
+@dataclass(frozen=True, slots=True)
+class Access:
+    allowed: bool
+    moderates: bool = False
+    seq: int = 0
+    restricted: bool = False  # only some people may watch: recheck now and then
+    user_id: int | None = None
+
+
+@database_sync_to_async
+def _authorise(user, campaign_id: int) -> Access:
+    """Whether (and how) ``user`` may watch ``campaign_id``: the pages' rules."""
+    if not user.is_authenticated:
+        return Access(False)
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or not rules.can_view(user, campaign, timezone.now()):
+        return Access(False, user_id=user.pk)
+    return Access(
+        True,
+        moderates=rules.can_moderate(user, campaign),
+        seq=campaign.last_event_seq,
+        restricted=campaign.is_board or campaign.audience_teams.exists(),
+        user_id=user.pk,
+    )
 
 
 @database_sync_to_async
 def _still_allowed(user_id: int, campaign_id: int) -> bool:
     """The connect-time rule asked again, of the viewer as the database has them now
     (team memberships, roles, an account closed since)."""
-    user = StaffMember.objects.filter(pk=user_id, is_active=True).first()
-    campaign = (
-        Campaign.objects.filter(pk=campaign_id)
-        .prefetch_related("audience_teams")
-        .first()
-    )
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
     if user is None or campaign is None:
         return False
     return rules.can_view(user, campaign, timezone.now())

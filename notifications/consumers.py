@@ -6,30 +6,30 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from accounts import sockets
 from notifications import live, services
 from notifications.bell import get_bell_hub
 
 CLOSE_FORBIDDEN = 4403
 
 
-class NotificationConsumer(sockets.LeanSocketMixin, AsyncWebsocketConsumer):
-    # No layer channel per socket: the process's bell hub holds the only one.
+class NotificationConsumer(AsyncWebsocketConsumer):
+    # The process's bell hub holds the only layer channel that hears counts; this
+    # consumer joins no layer groups of its own.
 
     async def connect(self) -> None:
         self.group = None
-        user_id = await _person_id(self.scope.get("session_key"))
-        if user_id is None:
+        user = self.scope["user"]  # found by Channels' AuthMiddlewareStack
+        if not user.is_authenticated:
             # Accept, then close with our code, so the page stops trying.
             await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.group = live.user_group(user_id)
+        self.group = live.user_group(user.pk)
         self.hub = await get_bell_hub()
         await self.accept()
         await self.hub.subscribe(self, self.group)
         # Counted once subscribed, so a change in between is not missed.
-        await self.send_count(await _unread_count(user_id))
+        await self.send_count(await _unread_count(user.pk))
 
     async def disconnect(self, code: int) -> None:
         if self.group is not None:
@@ -41,12 +41,6 @@ class NotificationConsumer(sockets.LeanSocketMixin, AsyncWebsocketConsumer):
 
     async def send_count(self, count: int) -> None:
         await self.send(text_data=json.dumps({"type": "unread", "count": count}))
-
-
-@database_sync_to_async
-def _person_id(session_key: str | None) -> int | None:
-    user = sockets.person(session_key)
-    return None if user is None else user.pk
 
 
 @database_sync_to_async

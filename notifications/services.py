@@ -17,12 +17,9 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from accounts import person_cache
-from accounts.cache_drops import drop
 from notifications import live
 from notifications.models import Email, Follow, Notification, Preference, Recipient
 from notifications.topics import (
@@ -210,7 +207,6 @@ def forget(person) -> None:
     unread_changed(person.pk)
     Email.objects.filter(recipient=person).delete()
     Follow.objects.filter(follower=person).delete()
-    follows_changed(person.pk)
     Preference.objects.filter(person=person).delete()
     Recipient.objects.filter(person=person).delete()
 
@@ -226,32 +222,17 @@ def data_of(person) -> dict:
     }
 
 
-def unread_key(user_id: int) -> str:
-    return f"unread:{user_id}"
-
-
 def unread_count(recipient) -> int:
     """The bell's count (``recipient``: a person or their id), shown on every page:
-    cached, and dropped whenever it changes (a notification made, all read, all
-    deleted)."""
+    one count on the (recipient, read_at) index, so it is never out of date."""
     user_id = getattr(recipient, "pk", recipient)
-    key = unread_key(user_id)
-    count = person_cache.prefetched(recipient, key)
-    if count is None:
-        count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(
-            recipient_id=user_id, read_at__isnull=True
-        ).count()
-        cache.add(key, count, settings.UNREAD_COUNT_CACHE_SECONDS)
-    return count
+    return Notification.objects.filter(
+        recipient_id=user_id, read_at__isnull=True
+    ).count()
 
 
 def unread_changed(user_id: int) -> None:
-    """Drop the cached count now and once the change commits, then push the new count
-    to the person's open pages."""
-    cache.delete(unread_key(user_id))
-    transaction.on_commit(lambda: cache.delete(unread_key(user_id)), robust=True)
+    """Push the new count to the person's open pages once the change commits."""
     live.push_count_on_commit(user_id)
 
 
@@ -365,8 +346,6 @@ def follow(person, target, *, explicit: bool = True) -> Follow:
     if explicit and not row.is_following:
         row.is_following = True
         row.save(update_fields=["is_following"])
-    if created or explicit:
-        follows_changed(person.pk)
     return row
 
 
@@ -374,47 +353,23 @@ def unfollow(person, target) -> None:
     Follow.objects.update_or_create(
         follower=person, **_target_key(target), defaults={"is_following": False}
     )
-    follows_changed(person.pk)
 
 
 def unfollow_by_id(person, follow_id: int) -> bool:
     changed = Follow.objects.filter(pk=follow_id, follower=person).update(
         is_following=False
     )
-    follows_changed(person.pk)
     return bool(changed)
 
 
 def is_following(person, target) -> bool:
+    """Asked by every campaign and idea page: one lookup on the follow's unique
+    (follower, target) index."""
     if not person.is_authenticated:
         return False
-    type_id = ContentType.objects.get_for_model(target).pk
-    return (type_id, target.pk) in followed(person)
-
-
-def follows_key(person_id: int) -> str:
-    return f"follows:{person_id}"
-
-
-def followed(person) -> frozenset[tuple[int, int]]:
-    """What ``person`` follows, as (content type id, target id): asked by every
-    campaign and idea page, so cached (and fetched with the person's row where a page
-    asks: ``accounts.person_cache``) until they follow or unfollow anything."""
-    return person_cache.read_through(
-        person,
-        follows_key(person.pk),
-        lambda: frozenset(
-            Follow.objects.filter(follower=person, is_following=True).values_list(
-                "target_type_id", "target_id"
-            )
-        ),
-        settings.FOLLOWS_CACHE_SECONDS,
-    )
-
-
-def follows_changed(person_id: int) -> None:
-    """Drop the person's cached follows, now and once the change commits."""
-    drop([follows_key(person_id)])
+    return Follow.objects.filter(
+        follower=person, is_following=True, **_target_key(target)
+    ).exists()
 
 
 def followers(target):
