@@ -19,11 +19,11 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 from conversations import fragments, queries
-from conversations.models import Campaign, Idea, Theme
+from conversations.models import Campaign, Idea, Theme, Visibility
 from conversations.templatetags.conversation_tags import vote_values
 from voting.services import tallies_of, votes_by_voter
 
@@ -91,7 +91,22 @@ def campaign_themes(campaign: Campaign) -> list[Theme]:
 
 
 def waiting_ideas(campaign: Campaign, viewer) -> list[Idea]:
-    """The viewer's own ideas waiting for a moderator (only they see these)."""
+    """The viewer's own ideas waiting for a moderator (only they see these), asked of
+    the database only if the viewer is among the authors with one (a set shared under
+    the campaign's version, never shown)."""
+    if not viewer.is_authenticated or queries.lists_everything(viewer):
+        return []
+    authors = fragments.shared(
+        "held-authors",
+        {"campaign": campaign},
+        lambda v: set(
+            Idea.objects.filter(campaign=campaign, visibility=Visibility.HELD)
+            .values_list("author_id", flat=True)
+            .distinct()
+        ),
+    )
+    if viewer.pk not in authors:
+        return []
     return queries.own_waiting_ideas(campaign, viewer)
 
 
@@ -121,17 +136,16 @@ def _render_shared(campaign: Campaign, can_take_part: bool, many: list[dict]):
 
 
 def _render_own(request: HttpRequest, campaign, idea: Idea, can_take_part: bool):
-    """The viewer's own card, rendered for them (their name, "You"): never shared."""
+    """The viewer's own card, rendered for them ("You", no "Report"): never shared."""
     return fragments.Fragment(
-        render_to_string(
-            CARD_TEMPLATE,
+        get_template(CARD_TEMPLATE).render(
             {
                 "idea": idea,
                 "campaign": campaign,
                 "can_take_part": can_take_part,
                 "vote_slots": True,
-            },
-            request=request,
+                "request": request,
+            }
         )
     )
 

@@ -209,6 +209,7 @@ def test_posting_an_idea_refreshes_the_campaign_counts(staff, open_campaign):
 
     post(staff, open_campaign)
 
+    open_campaign.refresh_from_db()  # as the next request reads it
     counts = stats.counts(open_campaign)
     assert (counts.ideas, counts.people) == (1, 1)
 
