@@ -336,6 +336,9 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 SESSION_COOKIE_SAMESITE = "Lax"
+# Messages ("Signed in as ...") are kept in the session, not in a cookie of their own:
+# no cookie but the session's opaque key may say who is signed in.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The page script reads the token from <meta name="csrf-token">, never the cookie.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"

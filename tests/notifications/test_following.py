@@ -216,7 +216,7 @@ def test_following_and_unfollowing_show_at_once_however_they_are_done(
     person = make_staff()
     campaign = make_campaign("open")
     idea = make_idea(campaign)
-    assert not notifications.is_following(person, idea)  # now cached as not
+    assert not notifications.is_following(person, idea)
     notifications.follow(person, idea)
     assert notifications.is_following(person, idea)
     notifications.unfollow(person, idea)

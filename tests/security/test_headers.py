@@ -77,53 +77,6 @@ def test_an_inline_script_would_run_only_with_the_pages_nonce(rf):
     assert f"'nonce-{nonce}'" in directives(response)["script-src"]
 
 
-def test_the_policy_built_once_is_the_one_django_csp_builds(rf, settings):
-    from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
-    from django.http import HttpResponse
-
-    from config.csp import CSPMiddleware
-
-    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
-        "DIRECTIVES": {"img-src": ["'self'", "https://images.example"]}
-    }
-    ours = CSPMiddleware(lambda request: HttpResponse("plain"))
-    theirs = DjangoCSPMiddleware(lambda request: HttpResponse("plain"))
-    expected = theirs(rf.get("/"))
-
-    for _ in range(2):  # built, then kept
-        response = ours(rf.get("/"))
-        for header in (
-            "Content-Security-Policy",
-            "Content-Security-Policy-Report-Only",
-        ):
-            assert response[header] == expected[header]
-
-    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = None  # a settings change is seen
-    assert "Content-Security-Policy-Report-Only" not in ours(rf.get("/"))
-
-
-def test_a_nonce_or_a_views_own_policy_is_never_taken_from_the_kept_one(rf):
-    from csp.decorators import csp_update
-    from django.http import HttpResponse
-
-    from config.csp import CSPMiddleware
-
-    def with_nonce(request):
-        return HttpResponse(f'<script nonce="{request.csp_nonce}">1</script>')
-
-    @csp_update({"img-src": "https://images.example"})
-    def with_update(request):
-        return HttpResponse("updated")
-
-    CSPMiddleware(lambda request: HttpResponse("plain"))(rf.get("/"))  # kept
-    request = rf.get("/")
-    nonce_response = CSPMiddleware(with_nonce)(request)
-    updated = CSPMiddleware(with_update)(rf.get("/"))
-
-    assert f"'nonce-{request.csp_nonce}'" in directives(nonce_response)["script-src"]
-    assert "https://images.example" in directives(updated)["img-src"]
-
-
 def test_security_headers(client):
     response = client.get(reverse("home"))
 
@@ -145,6 +98,46 @@ def test_cookies_are_http_only_and_same_site(client, staff):
     csrf = client.cookies[settings.CSRF_COOKIE_NAME]
     assert session["httponly"] and session["samesite"] == "Lax"
     assert csrf["httponly"] and csrf["samesite"] == "Lax"
+
+
+def test_no_response_sets_a_cookie_but_djangos_session_csrf_and_language(
+    client, staff, make_idea, open_campaign
+):
+    """Nothing else is kept in the browser, and nothing there names the person: the
+    session cookie is an opaque key that only the server can look up."""
+    from tests.conftest import PASSWORD
+
+    allowed = {
+        settings.SESSION_COOKIE_NAME,
+        settings.CSRF_COOKIE_NAME,
+        settings.LANGUAGE_COOKIE_NAME,
+    }
+    idea = make_idea(open_campaign)
+    responses = [client.get(reverse("home")), client.get(reverse("account_login"))]
+    responses.append(
+        client.post(
+            reverse("account_login"), {"login": staff.email, "password": PASSWORD}
+        )
+    )
+    for url in (
+        reverse("home"),
+        open_campaign.get_absolute_url(),
+        idea.get_absolute_url(),
+        reverse("accounts:profile"),
+        reverse("home"),  # a second visit
+    ):
+        responses.append(client.get(url))
+    responses.append(client.post(reverse("set_language"), {"language": "cy"}))
+    responses.append(client.post(reverse("account_logout")))
+    responses.append(client.get(reverse("home")))
+
+    assert all(r.status_code < 400 for r in responses)
+    assert settings.SESSION_COOKIE_NAME in {n for r in responses for n in r.cookies}
+    for response in responses:
+        assert set(response.cookies) <= allowed, response.cookies
+        for morsel in response.cookies.values():
+            assert morsel.value != str(staff.pk)
+            assert staff.email not in morsel.value
 
 
 def _production_env(**extra) -> dict[str, str]:
