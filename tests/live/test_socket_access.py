@@ -1,211 +1,268 @@
-"""A campaign socket admits exactly whom the pages admit: ``socket_access.authorise``
-(prepared queries, a cached copy of the campaign's access facts) gives what
-``rules.can_view`` and ``rules.can_moderate`` give for every person and campaign
-kind, and an edit to a campaign is seen by the very next connect."""
+"""Who may watch a campaign's live socket: through the real ASGI application (Channels'
+AuthMiddlewareStack finding the person of the session cookie, then the consumer), the
+socket admits exactly whom the campaign's page admits, moderators' news reaches only
+those who moderate it, and a change to who may see it holds from the next connect
+(and closes an open socket of someone no longer allowed)."""
 
-import itertools
+import asyncio
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
 from accounts.models import StaffMember, TeamMembership
-from conversations import rules, services, socket_access
-from conversations.models import Campaign
+from conversations import consumers, events, services
+from tests.live.test_consumer import connect, db  # noqa: F401  (the fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(60),
+]
+
+ORG_MODERATORS = {"moderator", "manager", "administrator", "superuser"}
+MANAGERS = {"manager", "administrator", "superuser"}
+WARD = {"member", "lead"}
+OTHER_TEAM = {"other team", "team-lead role only"}
+NAMED = {"named moderator"}
+EVERYONE = (
+    {"plain", "team-lead role only", "other team"}
+    | WARD
+    | NAMED
+    | ORG_MODERATORS
+)
+
+# campaign: who may watch it. Everyone who may watch and is an organisation
+# moderator or named on it moderates it; and a board's lead moderates their board.
+MAY_WATCH = {
+    "open": EVERYONE,
+    "scheduled": EVERYONE,
+    "closed": EVERYONE,
+    "draft": MANAGERS,
+    "open, for a ward": WARD | NAMED | ORG_MODERATORS,
+    "closed, for a ward": WARD | NAMED | ORG_MODERATORS,
+    "draft, for a ward": MANAGERS,
+    "board": WARD | NAMED | ORG_MODERATORS,
+    "other board": OTHER_TEAM | NAMED | ORG_MODERATORS,
+}
 
 
-def signed_in(user) -> str:
+def moderates(who: str, what: str) -> bool:
+    return who in MAY_WATCH[what] and (
+        who in ORG_MODERATORS | NAMED or (who == "lead" and what == "board")
+    )
+
+
+@pytest.fixture
+def world(make_staff, make_team, make_campaign, make_board):
+    def build():
+        ward, other = make_team(), make_team()
+        lead = make_staff()
+        named = make_staff()
+        people = {
+            "plain": make_staff(),
+            "member": make_staff(teams=[ward]),
+            "other team": make_staff(teams=[other]),
+            "lead": lead,
+            "named moderator": named,
+            "moderator": make_staff(roles=["moderator"]),
+            "manager": make_staff(roles=["engagement_manager"]),
+            "administrator": make_staff(roles=["administrator"]),
+            "team-lead role only": make_staff(roles=["team_lead"], teams=[other]),
+            "superuser": make_staff(),
+        }
+        StaffMember.objects.filter(pk=people["superuser"].pk).update(
+            is_superuser=True
+        )
+        campaigns = {
+            status: make_campaign(status)
+            for status in ("open", "scheduled", "closed", "draft")
+        }
+        for status in ("open", "closed", "draft"):
+            campaigns[f"{status}, for a ward"] = make_campaign(
+                status, audience_teams=[ward]
+            )
+        campaigns["board"] = make_board(ward, lead=lead)
+        campaigns["other board"] = make_board(other)
+        for campaign in campaigns.values():
+            campaign.moderators.add(named)
+        return people, campaigns
+
+    return build
+
+
+def page_admits(user, campaign) -> bool:
     client = Client()
     client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    status = client.get(campaign.get_absolute_url()).status_code
+    assert status in (200, 403, 404), status
+    return status == 200
 
 
-def by_the_rules(user, campaign) -> tuple[bool, bool]:
-    person = StaffMember.objects.get(pk=user.pk)
-    fresh = Campaign.objects.get(pk=campaign.pk)
-    allowed = rules.can_view(person, fresh, timezone.now())
-    return allowed, allowed and rules.can_moderate(person, fresh)
-
-
-def by_the_socket(user, campaign) -> tuple[bool, bool]:
-    access = socket_access.authorise(signed_in(user), campaign.pk)
-    return access.allowed, access.moderates
-
-
-def test_sockets_admit_exactly_whom_the_rules_admit(
-    make_staff, make_team, make_campaign, make_board
+async def test_the_socket_admits_exactly_whom_the_page_admits_and_the_rules_say(
+    connect,  # noqa: F811
+    world,
 ):
-    ward, other = make_team(), make_team()
-    lead = make_staff()
-    named = make_staff()
-    people = {
-        "plain": make_staff(),
-        "member": make_staff(teams=[ward]),
-        "other team": make_staff(teams=[other]),
-        "lead": lead,
-        "named moderator": named,
-        "moderator": make_staff(roles=["moderator"]),
-        "manager": make_staff(roles=["engagement_manager"]),
-        "administrator": make_staff(roles=["administrator"]),
-        "team-lead role only": make_staff(roles=["team_lead"], teams=[other]),
-        "superuser": make_staff(),
-    }
-    StaffMember.objects.filter(pk=people["superuser"].pk).update(is_superuser=True)
-    campaigns = {
-        status: make_campaign(status)
-        for status in ("open", "scheduled", "closed", "draft")
-    }
-    for status in ("open", "closed", "draft"):
-        campaigns[f"{status}, for a ward"] = make_campaign(
-            status, audience_teams=[ward]
+    people, campaigns = await db(world)()
+    for what, campaign in campaigns.items():
+        sockets = {who: await connect(user, campaign.pk) for who, user in people.items()}
+        for who, user in people.items():
+            expected = who in MAY_WATCH[what]
+            assert sockets[who].admitted is expected, (who, what)
+            if not expected:
+                assert sockets[who].close_code == consumers.CLOSE_FORBIDDEN
+            assert await db(page_admits)(user, campaign) is expected, (who, what)
+
+        await db(events.broadcast)(
+            campaign.pk,
+            {"type": "queue.changed", "waiting": 1},
+            group=events.moderators_group(campaign.pk),
         )
-    campaigns["board"] = make_board(ward, lead=lead)
-    campaigns["other board"] = make_board(other)
-    for campaign in campaigns.values():
-        campaign.moderators.add(named)
-        campaign.save()  # as the services do: the row changes with its moderators
 
-    for (who, user), (what, campaign) in itertools.product(
-        people.items(), campaigns.items()
-    ):
-        expected = by_the_rules(user, campaign)
-        assert by_the_socket(user, campaign) == expected, (who, what, expected)
+        async def heard(socket) -> bool:
+            frames = await socket.frames_until_quiet(quiet=0.4)
+            return "queue.changed" in [frame["type"] for frame in frames]
 
-
-def test_an_unknown_campaign_or_a_signed_out_visitor_is_refused(make_staff):
-    user = make_staff()
-
-    assert not socket_access.authorise(signed_in(user), 987654321).allowed
-    assert not socket_access.authorise(None, 987654321).allowed
+        watching = [who for who in people if sockets[who].admitted]
+        results = await asyncio.gather(*(heard(sockets[who]) for who in watching))
+        for who, got in zip(watching, results, strict=True):
+            assert got is moderates(who, what), (who, what)
+        for socket in sockets.values():
+            await socket.hang_up()
 
 
-def test_narrowing_an_audience_refuses_the_next_connect_of_someone_now_outside(
-    make_staff, make_team, make_campaign, manager
+async def test_an_unknown_campaign_or_a_signed_out_visitor_is_refused(
+    connect,  # noqa: F811
+    make_staff,
+    make_campaign,
 ):
-    ward, other = make_team(), make_team()
-    campaign = make_campaign("open")
-    outsider = make_staff(teams=[other])
-    member = make_staff(teams=[ward])
-    key = signed_in(outsider)
-    assert socket_access.authorise(key, campaign.pk).allowed  # now cached
+    person = await db(make_staff)()
+    campaign = await db(make_campaign)("open")
 
-    services.update_campaign(
+    unknown = await connect(person, 987654321)
+    signed_out = await connect(None, campaign.pk)
+
+    assert unknown.close_code == consumers.CLOSE_FORBIDDEN
+    assert signed_out.close_code == consumers.CLOSE_FORBIDDEN
+
+
+async def test_a_person_removed_from_a_boards_team_is_refused_by_the_socket(
+    connect,  # noqa: F811
+    make_board,
+    make_staff,
+    monkeypatch,
+):
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+    board = await db(make_board)()
+    person = await db(make_staff)(teams=[board.team])
+    open_socket = await connect(person, board.pk)
+    assert open_socket.admitted
+
+    await db(TeamMembership.objects.filter(staff_member=person).delete)()
+
+    code, _frames = await open_socket.closed_with(timeout=5)
+    assert code == consumers.CLOSE_FORBIDDEN
+    assert not (await connect(person, board.pk)).admitted
+
+
+async def test_narrowing_an_audience_refuses_someone_now_outside(
+    connect,  # noqa: F811
+    make_staff,
+    make_team,
+    make_campaign,
+    manager,
+    monkeypatch,
+):
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+    ward, other = await db(make_team)(), await db(make_team)()
+    campaign = await db(make_campaign)("open", audience_teams=[ward, other])
+    outsider = await db(make_staff)(teams=[other])
+    member = await db(make_staff)(teams=[ward])
+    open_socket = await connect(outsider, campaign.pk)
+    assert open_socket.admitted
+
+    await db(services.update_campaign)(
         campaign, manager, themes=["Health and wellbeing"], audience_teams=[ward]
     )
 
-    assert not socket_access.authorise(key, campaign.pk).allowed
-    access = socket_access.authorise(signed_in(member), campaign.pk)
-    assert access.allowed and access.restricted
+    code, _frames = await open_socket.closed_with(timeout=5)
+    assert code == consumers.CLOSE_FORBIDDEN
+    assert not (await connect(outsider, campaign.pk)).admitted
+    assert (await connect(member, campaign.pk)).admitted
 
 
-def test_widening_an_audience_admits_the_next_connect(
-    make_staff, make_team, make_campaign, manager
+async def test_widening_an_audience_admits_the_next_connect(
+    connect,  # noqa: F811
+    make_staff,
+    make_team,
+    make_campaign,
+    manager,
 ):
-    ward, other = make_team(), make_team()
-    campaign = make_campaign("open", audience_teams=[ward])
-    outsider = make_staff(teams=[other])
-    key = signed_in(outsider)
-    assert not socket_access.authorise(key, campaign.pk).allowed
+    ward, other = await db(make_team)(), await db(make_team)()
+    campaign = await db(make_campaign)("open", audience_teams=[ward])
+    outsider = await db(make_staff)(teams=[other])
+    assert not (await connect(outsider, campaign.pk)).admitted
 
-    services.update_campaign(
+    await db(services.update_campaign)(
         campaign, manager, themes=["Health and wellbeing"], audience_teams=[]
     )
 
-    assert socket_access.authorise(key, campaign.pk).allowed
+    assert (await connect(outsider, campaign.pk)).admitted
 
 
-def test_a_named_moderator_removed_no_longer_moderates_on_the_next_connect(
-    make_staff, make_team, make_campaign, manager
+async def test_a_named_moderator_removed_no_longer_watches_a_team_campaign(
+    connect,  # noqa: F811
+    make_staff,
+    make_team,
+    make_campaign,
+    manager,
 ):
-    ward = make_team()
-    campaign = make_campaign("open", audience_teams=[ward])
-    named = make_staff()
-    services.update_campaign(
+    ward = await db(make_team)()
+    campaign = await db(make_campaign)("open", audience_teams=[ward])
+    named = await db(make_staff)()
+    await db(services.update_campaign)(
         campaign, manager, themes=["Health and wellbeing"], moderators=[named]
     )
-    key = signed_in(named)
-    access = socket_access.authorise(key, campaign.pk)
-    assert access.allowed and access.moderates
+    assert (await connect(named, campaign.pk)).admitted
 
-    services.update_campaign(
+    await db(services.update_campaign)(
         campaign, manager, themes=["Health and wellbeing"], moderators=[]
     )
 
-    assert not socket_access.authorise(key, campaign.pk).allowed
+    assert not (await connect(named, campaign.pk)).admitted
 
 
-def test_unpublishing_refuses_the_next_connect(make_staff, make_campaign, manager):
-    campaign = make_campaign("open")
-    viewer = make_staff()
-    key = signed_in(viewer)
-    assert socket_access.authorise(key, campaign.pk).allowed
+async def test_unpublishing_refuses_all_but_engagement_managers(
+    connect,  # noqa: F811
+    make_staff,
+    make_campaign,
+    manager,
+):
+    campaign = await db(make_campaign)("open")
+    viewer = await db(make_staff)()
+    assert (await connect(viewer, campaign.pk)).admitted
 
-    services.update_campaign(
+    await db(services.update_campaign)(
         campaign, manager, themes=["Health and wellbeing"], is_published=False
     )
 
-    assert not socket_access.authorise(key, campaign.pk).allowed
-    assert socket_access.authorise(signed_in(manager), campaign.pk).allowed
+    assert not (await connect(viewer, campaign.pk)).admitted
+    assert (await connect(manager, campaign.pk)).admitted
 
 
-def test_roles_and_teams_are_read_fresh_on_every_connect(
-    make_staff, make_team, make_board
+async def test_an_account_switched_off_is_refused_and_its_open_socket_closed(
+    connect,  # noqa: F811
+    make_board,
+    make_staff,
+    monkeypatch,
 ):
-    board = make_board()
-    person = make_staff()
-    key = signed_in(person)
-    assert not socket_access.authorise(key, board.pk).allowed
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+    board = await db(make_board)()
+    person = await db(make_staff)(teams=[board.team])
+    open_socket = await connect(person, board.pk)
+    assert open_socket.admitted
 
-    membership = TeamMembership.objects.create(team=board.team, staff_member=person)
-    assert socket_access.authorise(key, board.pk).allowed
-    assert not socket_access.authorise(key, board.pk).moderates
+    await db(StaffMember.objects.filter(pk=person.pk).update)(is_active=False)
 
-    membership.role = "lead"
-    membership.save()
-    assert socket_access.authorise(key, board.pk).moderates
-
-    membership.delete()
-    assert not socket_access.authorise(key, board.pk).allowed
-
-
-def test_a_change_that_skips_save_is_seen_within_the_facts_lifetime(
-    make_staff, make_team, make_campaign, monkeypatch
-):
-    ward = make_team()
-    campaign = make_campaign("open")
-    outsider = make_staff()
-    key = signed_in(outsider)
-    assert socket_access.authorise(key, campaign.pk).allowed
-    campaign.audience_teams.set([ward])  # no save(): the row's stamp is unchanged
-
-    monkeypatch.setattr(socket_access, "FACTS_SECONDS", 0.0)
-
-    assert not socket_access.authorise(key, campaign.pk).allowed
-
-
-def test_any_change_to_an_audience_is_seen_at_once_from_either_side(
-    make_staff, make_team, make_campaign
-):
-    ward, clinic = make_team(), make_team()
-    campaign = make_campaign("open")
-    outsider = make_staff()
-    key = signed_in(outsider)
-    assert socket_access.authorise(key, campaign.pk).allowed  # facts now kept
-
-    campaign.audience_teams.add(ward)  # no save(): the receiver stamps the row
-    assert not socket_access.authorise(key, campaign.pk).allowed
-    campaign.audience_teams.clear()
-    assert socket_access.authorise(key, campaign.pk).allowed
-    ward.campaigns.add(campaign)  # from the team's side
-    assert not socket_access.authorise(key, campaign.pk).allowed
-    ward.campaigns.remove(campaign)
-    assert socket_access.authorise(key, campaign.pk).allowed
-    ward.campaigns.add(campaign)
-    clinic.campaigns.add(campaign)
-    assert not socket_access.authorise(key, campaign.pk).allowed
-    ward.campaigns.clear()
-    clinic.campaigns.clear()
-    assert socket_access.authorise(key, campaign.pk).allowed
+    code, _frames = await open_socket.closed_with(timeout=5)
+    assert code == consumers.CLOSE_FORBIDDEN
+    assert not (await connect(person, board.pk)).admitted
