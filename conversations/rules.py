@@ -1,12 +1,15 @@
 """Who may do what in a campaign or a board: named rules, each taking ``now`` where
 time matters.
 
-Who may see, take part in and moderate a campaign is written once, as conditions on
-campaigns (:func:`viewable_q`, :func:`audience_q`, :func:`moderated_q`). Lists filter
-by them (``Campaign.objects.visible_to``), and the questions about one campaign
-(:func:`can_view`, :func:`in_audience`, :func:`can_moderate`) ask the database whether
-that campaign meets them: pages, sockets, announcements and exports all get the same
-answer from the same words.
+Who may see, take part in and moderate a campaign is written once, as plain
+predicates over facts (:func:`_in_audience`, :func:`_moderates`, :func:`_sees`): the
+person's roles and teams (:class:`Person`, read once per request) and the campaign's
+kind, team, audience teams and named moderators (:class:`Facts`, shared under the
+campaign's version). Questions about one campaign ask them of its facts; lists
+(``Campaign.objects.visible_to``, :func:`moderated_campaigns`) ask them of every
+campaign's facts (a trust has tens or hundreds of campaigns and boards, read in three
+queries). Pages, sockets, announcements and exports all get the same answer from the
+same words.
 
 - A draft is seen by engagement managers only.
 - A board (``Campaign.Kind.BOARD``) belongs to one team: its audience is the team's
@@ -16,17 +19,32 @@ answer from the same words.
   moderators, and its named moderators; a campaign without is for everyone.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
-
 from accounts.models import TeamMembership
+from conversations import fragments
 from conversations.models import Campaign
 
-# Conditions that need no database to answer about one campaign.
-EVERYTHING = Q(pk__isnull=False)
-NOTHING = Q(pk__in=[])
-PUBLISHED = Q(is_published=True)
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    manager: bool
+    organisation_moderator: bool
+    teams: frozenset[int]
+    lead_teams: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    id: int
+    is_board: bool
+    published: bool
+    team_id: int | None
+    audience: frozenset[int]  # team ids; empty: the whole organisation
+    moderators: frozenset[int]  # named moderators of this campaign only
 
 
 def can_manage(user, campaign: Campaign | None = None) -> bool:
@@ -38,92 +56,141 @@ def is_organisation_moderator(user) -> bool:
     return user.is_authenticated and (user.is_moderator or user.is_engagement_manager)
 
 
+def person(user) -> Person | None:
+    """``user``'s roles and teams, read once for the user object (one request or
+    one socket check), or None if nobody is signed in."""
+    if not user.is_authenticated:
+        return None
+    found = getattr(user, "_rules_person", None)
+    if found is None:
+        rows = TeamMembership.objects.filter(staff_member=user.pk).values_list(
+            "team_id", "role"
+        )
+        teams = {team: role for team, role in rows}
+        found = user._rules_person = Person(
+            id=user.pk,
+            manager=can_manage(user),
+            organisation_moderator=is_organisation_moderator(user),
+            teams=frozenset(teams),
+            lead_teams=frozenset(
+                t for t, role in teams.items() if role == TeamMembership.Role.LEAD
+            ),
+        )
+    return found
+
+
 def is_team_member(user, team_id: int | None) -> bool:
-    if not user.is_authenticated or team_id is None:
-        return False
-    return user.memberships.filter(team_id=team_id).exists()
+    found = person(user)
+    return found is not None and team_id in found.teams
 
 
 def leads_team(user, team_id: int | None) -> bool:
-    if not user.is_authenticated or team_id is None:
-        return False
-    return user.memberships.filter(team_id=team_id, role="lead").exists()
+    found = person(user)
+    return found is not None and team_id in found.lead_teams
 
 
 # -- the rule, once -----------------------------------------------------------------
 
 
-def _teams_of(user, role: str | None = None):
-    memberships = TeamMembership.objects.filter(staff_member=user.pk)
-    if role is not None:
-        memberships = memberships.filter(role=role)
-    return memberships.values("team_id")
-
-
-def audience_q(user) -> Q:
-    """Campaigns whose audience includes ``user``: everyone is in an
-    organisation-wide campaign; a team campaign is for its teams (and engagement
-    managers and moderators); a board is for its team's members only."""
-    if not user.is_authenticated:
-        return NOTHING
-    boards = Q(kind=Campaign.Kind.BOARD, team__in=_teams_of(user))
-    if is_organisation_moderator(user):
-        return boards | Q(kind=Campaign.Kind.CAMPAIGN)
-    audiences = Campaign.audience_teams.through.objects
-    campaigns = Q(kind=Campaign.Kind.CAMPAIGN) & (
-        ~Q(pk__in=audiences.values("campaign_id"))
-        | Q(pk__in=audiences.filter(team__in=_teams_of(user)).values("campaign_id"))
-    )
-    return boards | campaigns
-
-
-def moderated_q(user) -> Q:
-    """Campaigns ``user`` moderates: all of them for organisation moderators and
-    engagement managers; those naming them as a moderator; their teams' boards
-    where they lead the team."""
-    if not user.is_authenticated:
-        return NOTHING
-    if is_organisation_moderator(user):
-        return EVERYTHING
-    named = Campaign.moderators.through.objects.filter(staffmember=user.pk)
-    return Q(pk__in=named.values("campaign_id")) | Q(
-        kind=Campaign.Kind.BOARD,
-        team__in=_teams_of(user, TeamMembership.Role.LEAD),
-    )
-
-
-def viewable_q(user) -> Q:
-    """Campaigns ``user`` may see: a draft only if they manage campaigns; anything
-    else if they are in its audience or moderate it."""
-    if not user.is_authenticated:
-        return NOTHING
-    if can_manage(user):
-        return EVERYTHING
-    if is_organisation_moderator(user):
-        return PUBLISHED  # in every audience, moderates every board
-    return PUBLISHED & (audience_q(user) | moderated_q(user))
-
-
-def _holds(condition: Q, campaign: Campaign) -> bool:
-    """Whether ``campaign``, as the database has it, meets ``condition``."""
-    if condition == EVERYTHING:
+def _in_audience(p: Person, f: Facts) -> bool:
+    """Everyone is in an organisation-wide campaign; a team campaign is for its teams
+    (and engagement managers and moderators); a board is for its team's members."""
+    if f.is_board:
+        return f.team_id in p.teams
+    if p.organisation_moderator or not f.audience:
         return True
-    if condition == NOTHING or campaign.pk is None:
-        return False
-    return Campaign.objects.filter(condition, pk=campaign.pk).exists()
+    return bool(f.audience & p.teams)
+
+
+def _moderates(p: Person, f: Facts) -> bool:
+    """Organisation moderators and engagement managers moderate everything; named
+    moderators their campaign; a team's leads their team's board."""
+    return (
+        p.organisation_moderator
+        or p.id in f.moderators
+        or (f.is_board and f.team_id in p.lead_teams)
+    )
+
+
+def _sees(p: Person, f: Facts) -> bool:
+    """A draft only if they manage campaigns; anything else if they are in its
+    audience or moderate it."""
+    if p.manager:
+        return True
+    return f.published and (_in_audience(p, f) or _moderates(p, f))
+
+
+# -- facts --------------------------------------------------------------------------
+
+
+def _facts_of_rows(rows, audiences, moderators) -> list[Facts]:
+    return [
+        Facts(
+            id=pk,
+            is_board=kind == Campaign.Kind.BOARD,
+            published=published,
+            team_id=team_id,
+            audience=frozenset(audiences.get(pk, ())),
+            moderators=frozenset(moderators.get(pk, ())),
+        )
+        for pk, kind, published, team_id in rows
+    ]
+
+
+def _grouped(through, person_field: str, campaign_ids=None) -> dict[int, list[int]]:
+    rows = through.objects.all()
+    if campaign_ids is not None:
+        rows = rows.filter(campaign_id__in=campaign_ids)
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for campaign_id, other in rows.values_list("campaign_id", person_field):
+        grouped[campaign_id].append(other)
+    return dict(grouped)
+
+
+def _read_facts(campaign_ids=None) -> list[Facts]:
+    campaigns = Campaign.objects.order_by()
+    if campaign_ids is not None:
+        campaigns = campaigns.filter(pk__in=campaign_ids)
+    rows = campaigns.values_list("pk", "kind", "is_published", "team_id")
+    return _facts_of_rows(
+        rows,
+        _grouped(Campaign.audience_teams.through, "team_id", campaign_ids),
+        _grouped(Campaign.moderators.through, "staffmember_id", campaign_ids),
+    )
+
+
+def facts(campaign: Campaign) -> Facts:
+    """The campaign's facts: its own row's, and its audience teams and named
+    moderators, shared under the row's ``updated_at`` (which any change to them moves
+    in its transaction: ``conversations.versions``)."""
+    audience, moderators = fragments.shared(
+        "campaign-people",
+        {"campaign": campaign.pk, "stamp": campaign.updated_at},
+        lambda values: (
+            _grouped(Campaign.audience_teams.through, "team_id", [campaign.pk]),
+            _grouped(Campaign.moderators.through, "staffmember_id", [campaign.pk]),
+        ),
+    )
+    return _facts_of_rows(
+        [(campaign.pk, campaign.kind, campaign.is_published, campaign.team_id)],
+        audience,
+        moderators,
+    )[0]
 
 
 # -- questions about one campaign ---------------------------------------------------
 
 
 def in_audience(user, campaign: Campaign) -> bool:
-    return _holds(audience_q(user), campaign)
+    p = person(user)
+    return p is not None and _in_audience(p, facts(campaign))
 
 
 def can_view(user, campaign: Campaign, now: datetime) -> bool:
     """Visibility does not change with time (a draft is unpublished, whatever its
     dates); ``now`` keeps the rules' one signature."""
-    return _holds(viewable_q(user), campaign)
+    p = person(user)
+    return p is not None and _sees(p, facts(campaign))
 
 
 def can_take_part(user, campaign: Campaign, now: datetime) -> bool:
@@ -134,7 +201,30 @@ def can_moderate(user, campaign: Campaign | None) -> bool:
     """``campaign=None`` asks about moderating everywhere."""
     if campaign is None:
         return is_organisation_moderator(user)
-    return _holds(moderated_q(user), campaign)
+    p = person(user)
+    return p is not None and _moderates(p, facts(campaign))
+
+
+# -- lists --------------------------------------------------------------------------
+
+
+def visible_ids(user) -> list[int]:
+    """Every campaign and board ``user`` may see (read once for the user object: a
+    page lists campaigns and boards from the same answer)."""
+    p = person(user)
+    if p is None:
+        return []
+    found = getattr(user, "_rules_visible", None)
+    if found is None:
+        found = user._rules_visible = [f.id for f in _read_facts() if _sees(p, f)]
+    return found
+
+
+def moderated_ids(user) -> list[int]:
+    p = person(user)
+    if p is None:
+        return []
+    return [f.id for f in _read_facts() if _moderates(p, f)]
 
 
 def moderates_anything(user) -> bool:
@@ -149,7 +239,7 @@ def moderates_anything(user) -> bool:
 def moderated_campaigns(user):
     """The campaigns and boards ``user`` moderates (all of them for an organisation
     moderator)."""
-    return Campaign.objects.filter(moderated_q(user))
+    return Campaign.objects.filter(pk__in=moderated_ids(user))
 
 
 def audience_ids(campaign: Campaign) -> list[int]:

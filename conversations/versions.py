@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from accounts.models import StaffMember, Team, TeamMembership
 from accounts.signals import people_changed
@@ -92,14 +93,23 @@ def _teams_changed(sender, **kwargs) -> None:
 
 
 def _campaign_people_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A campaign's audience or moderators changed: its row is stamped again, which
+    moves its version and the facts its access is decided on (``rules.facts``)."""
     if not action.startswith("post_") and action != "pre_clear":
         return
+    now = timezone.now()
     if not reverse:
-        bump(instance)
+        campaigns = Campaign.objects.filter(pk=instance.pk)
+        instance.updated_at = now  # the caller's copy decides as the next request will
     elif pk_set:
-        bump(*pk_set)  # from a team's or person's side: these campaigns
+        campaigns = Campaign.objects.filter(
+            pk__in=pk_set
+        )  # from a team's or person's side
     else:
-        bump_all()  # cleared from a team's or person's side: rare
+        campaigns = (
+            Campaign.objects.all()
+        )  # cleared from a team's or person's side: rare
+    campaigns.update(version=F("version") + 1, updated_at=now)
 
 
 def connect() -> None:
