@@ -22,6 +22,7 @@ Cache discipline (no read can put an old row back after a write):
 Entries also expire (``PERSON_CACHE_SECONDS``, ``PERMISSIONS_CACHE_SECONDS``).
 """
 
+import functools
 import hashlib
 import logging
 from collections.abc import Iterable
@@ -38,16 +39,17 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 logger = logging.getLogger(__name__)
 
 
-def _fields() -> list[str]:
-    return [field.attname for field in get_user_model()._meta.concrete_fields]
+@functools.cache
+def _fields() -> tuple[str, ...]:
+    return tuple(field.attname for field in get_user_model()._meta.concrete_fields)
 
 
+@functools.cache
 def _shape() -> str:
     """A row cached before a migration changed the fields is never read as the new
     one: the fields' names are part of the key."""
-    return hashlib.md5(",".join(_fields()).encode(), usedforsecurity=False).hexdigest()[
-        :8
-    ]
+    names = ",".join(_fields()).encode()
+    return hashlib.md5(names, usedforsecurity=False).hexdigest()[:8]
 
 
 def _row_key(user_id) -> str:
@@ -98,7 +100,7 @@ def _cache_add(key: str, value, timeout: int) -> None:
     try:
         cache.add(key, value, timeout)
     except Exception:  # noqa: BLE001
-        logger.warning("Cache unwritable; not caching %s", key.split(".")[1])
+        logger.warning("Cache unwritable; read from the database next time too")
 
 
 def _cached_person(user_id):
@@ -114,7 +116,8 @@ def _cached_person(user_id):
         _cache_add(row_key, row, settings.PERSON_CACHE_SECONDS)
     user = model.from_db(model._default_manager.db, _fields(), row)
     permissions = found.get(permissions_key)
-    if permissions is not None:
+    if permissions is not None and user.is_active and not user.is_superuser:
+        # What get_all_permissions below would read (a superuser holds every one).
         user._perm_cache = permissions
     return user
 
@@ -172,7 +175,9 @@ def _replace_rows(user_ids: list) -> None:
     try:
         for user_id in user_ids:
             if user_id in rows:
-                cache.set(_row_key(user_id), rows[user_id], settings.PERSON_CACHE_SECONDS)
+                cache.set(
+                    _row_key(user_id), rows[user_id], settings.PERSON_CACHE_SECONDS
+                )
             else:
                 cache.delete(_row_key(user_id))
     except Exception:  # noqa: BLE001 - the write committed; the entry expires

@@ -25,10 +25,7 @@ WARD = {"member", "lead"}
 OTHER_TEAM = {"other team", "team-lead role only"}
 NAMED = {"named moderator"}
 EVERYONE = (
-    {"plain", "team-lead role only", "other team"}
-    | WARD
-    | NAMED
-    | ORG_MODERATORS
+    {"plain", "team-lead role only", "other team"} | WARD | NAMED | ORG_MODERATORS
 )
 
 # campaign: who may watch it. Everyone who may watch and is an organisation
@@ -70,9 +67,7 @@ def world(make_staff, make_team, make_campaign, make_board):
             "team-lead role only": make_staff(roles=["team_lead"], teams=[other]),
             "superuser": make_staff(),
         }
-        StaffMember.objects.filter(pk=people["superuser"].pk).update(
-            is_superuser=True
-        )
+        StaffMember.objects.filter(pk=people["superuser"].pk).update(is_superuser=True)
         campaigns = {
             status: make_campaign(status)
             for status in ("open", "scheduled", "closed", "draft")
@@ -104,7 +99,9 @@ async def test_the_socket_admits_exactly_whom_the_page_admits_and_the_rules_say(
 ):
     people, campaigns = await db(world)()
     for what, campaign in campaigns.items():
-        sockets = {who: await connect(user, campaign.pk) for who, user in people.items()}
+        sockets = {
+            who: await connect(user, campaign.pk) for who, user in people.items()
+        }
         for who, user in people.items():
             expected = who in MAY_WATCH[what]
             assert sockets[who].admitted is expected, (who, what)
