@@ -362,22 +362,14 @@ MODERATION_TARGET_HOURS = envint("MODERATION_TARGET_HOURS", 24)
 # Break-glass identity reveal for anonymous posts: off unless the organisation says so.
 REVEAL_ENABLED = envbool("REVEAL_ENABLED", False)
 IDEAS_PER_PAGE = envint("IDEAS_PER_PAGE", 20)
-# Cached idea lists of the campaign page (conversations/idea_cards.py) are dropped on
-# every change through the shared cache; this bounds anything else (a renamed author).
-# Without Redis each process has its own cache, so with several page processes a vote
-# made through one shows in the others' cached lists within this time.
-IDEA_CARDS_CACHE_SECONDS = envint("IDEA_CARDS_CACHE_SECONDS", 60 if REDIS_URL else 10)
-# Layout fragments ({% sharedcache %}): keyed by everything they show, so this only
-# bounds how long an unused one stays.
+# Shared fragments (conversations/fragments.py) are keyed by the versions of all they
+# show, so nothing goes stale; this only bounds how long an unused one stays.
 FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 300)
 # A signed-in person's row and permission set, cached only in Redis (shared by every
 # process) and replaced by the committed row whenever it changes (accounts.backends);
 # these bound what no signal reports (a row changed by hand in the database).
 PERSON_CACHE_SECONDS = envint("PERSON_CACHE_SECONDS", 60)
 PERMISSIONS_CACHE_SECONDS = envint("PERMISSIONS_CACHE_SECONDS", 300)
-# A campaign's row: dropped on every write, and kept only briefly, as a read racing a
-# write may put the old row back (conversations.campaign_rows).
-CAMPAIGN_ROW_CACHE_SECONDS = envint("CAMPAIGN_ROW_CACHE_SECONDS", 5)
 
 # One console stream, timestamps in UTC. Security events (sign-ins, refusals, rate
 # limits, reveals) go to the "security" logger; every line passes a filter that blanks
