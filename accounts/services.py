@@ -87,7 +87,7 @@ def erase_personal_data(staff_member: StaffMember) -> StaffMember:
     equalling the votes) but nothing in it identifies anyone: a unique placeholder
     email, no names, no profile answers, no teams or roles, no way to sign in, and
     no sign-in sessions. Posts are the caller's business (see
-    ``conversations.own_posts.delete_account``), since accounts knows no posts.
+    ``conversations.services.own_posts.delete_account``), since accounts knows no posts.
     """
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount

@@ -82,7 +82,7 @@ def top_up_comments(wanted: int) -> int:
     from django.utils import timezone
 
     from accounts.models import StaffMember
-    from conversations.management.commands._demo_data import COMMENT_ADDS, COMMENT_LEADS
+    from conversations.demo.data import COMMENT_ADDS, COMMENT_LEADS
     from conversations.management.commands.seed_demo import (
         BENCH_SLUG,
         _own_timestamps,

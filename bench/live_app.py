@@ -4,7 +4,7 @@
 
 ``POST /__bench/publish?campaign=<id>`` with a JSON body sends that body as the
 payload of a campaign event through the channel layer, exactly as
-``conversations.events.broadcast`` does on commit (same message, same group), and
+``conversations.live.events.broadcast`` does on commit (same message, same group), and
 answers 202 once the layer has taken it. Everything else goes to
 ``config.asgi.application`` untouched. Never deploy this.
 """
@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from channels.layers import get_channel_layer  # noqa: E402
 
 from config.asgi import application as real_application  # noqa: E402 (sets up Django)
-from conversations.events import LAYER_MESSAGE_TYPE, campaign_group  # noqa: E402
+from conversations.live.events import LAYER_MESSAGE_TYPE, campaign_group  # noqa: E402
 
 PUBLISH_PATH = "/__bench/publish"
 

@@ -14,7 +14,7 @@ same N, payload and client:
 
 - bare:     bench/bare_asgi.py (no Django, no Channels), POST /publish;
 - embedded: bench/live_app.py (config.asgi + POST /__bench/publish, which does exactly
-            what conversations.events.broadcast does), SQLite, in-memory layer, 1 worker;
+            what conversations.live.events.broadcast does), SQLite, in-memory layer, 1 worker;
 - redis-core / redis-pubsub (--redis): the same app in 2 uvicorn workers on 2 ports,
             REDIS_URL set and REDIS_LAYER=core|pubsub, viewers split across both,
             publishes sent to the first.

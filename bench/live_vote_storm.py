@@ -15,7 +15,7 @@ over the workers. Each viewer keeps the latest number it has seen for every idea
 Per vote: from its HTTP response (which says the idea's count including this vote) to
 the moment every viewer has seen a count >= that number (0 if they all had it before
 the response arrived). Baseline in the same run: the tally interval of the hub
-(conversations.hub.TALLY_INTERVAL), the floor of a coalesced design, and the vote's own
+(conversations.live.hub.TALLY_INTERVAL), the floor of a coalesced design, and the vote's own
 HTTP round trip. Also: frames per viewer against votes (coalescing), and the final
 tallies on every viewer against the Vote rows (PASS/FAIL). Goal: p95 < 1 s.
 """
@@ -351,7 +351,7 @@ def main() -> None:
     lc.setup_django()
     from django.conf import settings
 
-    from conversations.hub import TALLY_INTERVAL
+    from conversations.live.hub import TALLY_INTERVAL
 
     print(
         f"Vote storm: {viewers} viewers, {args.rate:.0f} votes/s for {seconds:.0f} s on "

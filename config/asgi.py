@@ -14,7 +14,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from conversations.routing import websocket_urlpatterns  # noqa: E402
+from conversations.live.routing import websocket_urlpatterns  # noqa: E402
 from notifications.routing import (  # noqa: E402
     websocket_urlpatterns as notification_websocket_urlpatterns,
 )

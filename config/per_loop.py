@@ -1,5 +1,5 @@
 """One started object per running event loop: the process-local hubs that fan the
-channel layer's messages out to a worker's sockets (``conversations.hub`` for campaign
+channel layer's messages out to a worker's sockets (``conversations.live.hub`` for campaign
 pages, ``notifications.bell`` for the bell). A worker has one loop; tests have one per
 test, and each gets its own.
 """

@@ -402,7 +402,7 @@ LOGGING = {
 # leads to sign-in and back to the form, where static/js/drafts.js restores the text.
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
-# Notifications (notifications/, conversations/announcements.py). `manage.py
+# Notifications (notifications/, conversations/services/announcements.py). `manage.py
 # send_notifications` runs every few minutes (platform/RUNBOOK.md); daily digests go
 # out on its first run at or after this local hour. A failing mail server is retried
 # with back-off (1, 5, 25, 125 minutes...) up to this many attempts in all.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from conversations import views as conversation_views
+from conversations.web import views as conversation_views
 
 # The admin has no sign-in form of its own: it sends people to allauth's, which is
 # rate limited and takes verified work emails only.
@@ -14,14 +14,14 @@ urlpatterns = [
     path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
-    path("me/", include("conversations.own_posts_urls")),
-    path("reveal/", include("conversations.reveal_urls")),
+    path("me/", include("conversations.web.own_posts_urls")),
+    path("reveal/", include("conversations.web.reveal_urls")),
     path("notifications/", include("notifications.urls")),
     # set_language: POST a language code; the choice is kept in the language cookie
     # and, for someone signed in, on their account (accounts.views.set_language).
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     # The campaign pages first: the busiest, and tried in this order for every request.
-    path("", include("conversations.urls")),
+    path("", include("conversations.web.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("accounts.team_urls")),

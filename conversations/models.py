@@ -36,12 +36,6 @@ class CampaignQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(is_published=False)
 
-    def visible_to(self, user):
-        """The campaigns and boards ``user`` may see (``conversations.rules``)."""
-        from conversations import rules  # rules imports this module
-
-        return self.filter(pk__in=rules.visible_ids(user))
-
     def listed(self):
         """What lists show: archived boards are kept but no longer listed."""
         return self.exclude(board_state=Campaign.BoardState.ARCHIVED)

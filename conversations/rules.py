@@ -6,7 +6,7 @@ predicates over facts (:func:`_in_audience`, :func:`_moderates`, :func:`_sees`):
 person's roles and teams (:class:`Person`, read once per request) and the campaign's
 kind, team, audience teams and named moderators (:class:`Facts`, shared under the
 campaign's version). Questions about one campaign ask them of its facts; lists
-(``Campaign.objects.visible_to``, :func:`moderated_campaigns`) ask them of every
+(:func:`visible_campaigns`, :func:`moderated_campaigns`) ask them of every
 campaign's facts (a trust has tens or hundreds of campaigns and boards, read in three
 queries). Pages, sockets, announcements and exports all get the same answer from the
 same words.
@@ -234,6 +234,11 @@ def moderates_anything(user) -> bool:
     if is_organisation_moderator(user):
         return True
     return moderated_campaigns(user).exists()
+
+
+def visible_campaigns(user):
+    """The campaigns and boards ``user`` may see."""
+    return Campaign.objects.filter(pk__in=visible_ids(user))
 
 
 def moderated_campaigns(user):

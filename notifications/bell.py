@@ -4,7 +4,7 @@
 Every signed-in page keeps a bell socket open, so sockets come and go with every page
 view. Giving each its own layer channel would put a short-lived reader on the layer's
 shared receive loop for each of them (and cancel it at every page change), next to the
-live hub's reader (conversations/hub.py). Instead this hub joins the group of each
+live hub's reader (conversations/live/hub.py). Instead this hub joins the group of each
 person with a bell open in this process, and hands each count to their local sockets.
 """
 

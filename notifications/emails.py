@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.models import Email
+from notifications.recipients import language_of, unsubscribe_token
 from notifications.topics import DIGEST, TOPICS_BY_KEY, topic_for
 
 
@@ -19,16 +20,12 @@ def absolute(url: str) -> str:
 
 
 def unsubscribe_url(person, topic: str) -> str:
-    from notifications.services import unsubscribe_token
-
     return absolute(
         reverse("notifications:unsubscribe", args=[unsubscribe_token(person, topic)])
     )
 
 
 def build_message(email: Email) -> EmailMultiAlternatives | None:
-    from notifications.services import language_of
-
     person = email.recipient
     notes = list(email.notifications.order_by("created_at", "id"))
     if not notes or not person.is_active or not person.email:

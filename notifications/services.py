@@ -14,14 +14,20 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from notifications import live
 from notifications.models import Email, Follow, Notification, Preference, Recipient
+from notifications.recipients import (  # noqa: F401 - callers ask services for these
+    language_of,
+    languages_of,
+    read_unsubscribe_token,
+    remember_language,
+    unsubscribe_token,
+)
+from notifications.tasks import send_email
 from notifications.topics import (
     DIGEST,
     EMAIL_DELIVERIES,
@@ -34,37 +40,10 @@ from notifications.topics import (
 logger = logging.getLogger(__name__)
 
 Message = str | Callable[[], object]
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MESSAGE_MAX = 1000
 
 
 # -- language ----------------------------------------------------------------------
-
-
-def _known_language(code: str | None) -> str:
-    codes = {c for c, _name in settings.LANGUAGES}
-    return code if code in codes else settings.LANGUAGE_CODE
-
-
-def languages_of(person_ids: Iterable[int]) -> dict[int, str]:
-    """Each person's language (the default where not known), in one query."""
-    ids = list(person_ids)
-    known = dict(
-        Recipient.objects.filter(person_id__in=ids).values_list("person_id", "language")
-    )
-    return {pk: _known_language(known.get(pk)) for pk in ids}
-
-
-def language_of(person) -> str:
-    return languages_of([person.pk])[person.pk]
-
-
-def remember_language(person, language: str | None) -> None:
-    """Write notifications and emails to ``person`` in ``language`` from now on."""
-    language = _known_language(language)
-    updated = Recipient.objects.filter(person=person).exclude(language=language)
-    if not updated.update(language=language):
-        Recipient.objects.get_or_create(person=person, defaults={"language": language})
 
 
 # -- preferences -------------------------------------------------------------------
@@ -194,8 +173,6 @@ def _create(recipient, kind, message, url, dedupe_key, delivery) -> Notification
 
 
 def _send_on_commit(email: Email) -> None:
-    from notifications.tasks import send_email
-
     # Robust: the change has committed; a queue that is down must not turn it into
     # an error page (the failure is logged by Django).
     transaction.on_commit(lambda: send_email.enqueue(email.pk), robust=True)
@@ -293,22 +270,6 @@ def build_digests(now: datetime | None = None) -> int:
 
 
 # -- unsubscribing -----------------------------------------------------------------
-
-
-def unsubscribe_token(person, topic: str) -> str:
-    return signing.dumps({"p": person.pk, "t": topic}, salt=UNSUBSCRIBE_SALT)
-
-
-def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
-    """(person id, topic) from a token we signed; None if it is not ours."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    topic = data.get("t")
-    if topic != DIGEST and topic not in TOPICS_BY_KEY:
-        return None
-    return data.get("p"), topic
 
 
 def unsubscribe(person, topic: str) -> list[str]:

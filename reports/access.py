@@ -5,8 +5,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from conversations.access import campaign_for_viewer
 from conversations.models import Campaign, Idea
+from conversations.web.access import campaign_for_viewer
 from reports import rules
 from reports.models import Action, ActionReport, OutcomeTheme, SuggestedGroup
 

@@ -5,7 +5,6 @@ conversations app what happened to an idea through ``conversations.services``.
 """
 
 import logging
-import time
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -21,7 +20,7 @@ from conversations.exceptions import Refused
 from conversations.models import Campaign, Idea, Participation
 from conversations.sanitise import sanitise
 from notifications.services import notify
-from reports import figures, rules, synthesis
+from reports import figures, rules
 from reports.models import (
     Action,
     ActionReport,
@@ -31,6 +30,7 @@ from reports.models import (
     SuggestedGroup,
     SynthesisRun,
 )
+from reports.tasks import compute_synthesis, run_synthesis  # noqa: F401 - compute_synthesis: callers ask services
 
 logger = logging.getLogger(__name__)
 NOTIFY_KIND = "report_published"
@@ -61,8 +61,6 @@ def _text(value: str, label: str, max_length: int, *, required: bool = True) -> 
 def start_synthesis(user, campaign: Campaign) -> SynthesisRun:
     """Queue a background computation of suggested groups (one at a time per campaign)."""
     _require(rules.can_edit_report(user, campaign))
-    from reports.tasks import run_synthesis
-
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         active = SynthesisRun.objects.filter(
@@ -73,47 +71,6 @@ def start_synthesis(user, campaign: Campaign) -> SynthesisRun:
             return active
         run = SynthesisRun.objects.create(campaign=campaign, requested_by=user)
         transaction.on_commit(lambda: run_synthesis.enqueue(run.pk))
-    return run
-
-
-def compute_synthesis(run: SynthesisRun) -> SynthesisRun:
-    """Do the work of a run, saving progress as it goes (called by the task)."""
-    started = time.perf_counter()
-
-    def progress(pct: int, stage: str) -> None:
-        SynthesisRun.objects.filter(pk=run.pk).update(
-            state=SynthesisRun.State.RUNNING, progress=min(pct, 99), stage=stage
-        )
-
-    try:
-        count, groups = synthesis.run(run.campaign, progress)
-    except Exception:
-        logger.exception("Synthesis %s failed", run.pk)
-        SynthesisRun.objects.filter(pk=run.pk).update(
-            state=SynthesisRun.State.FAILED, finished_at=timezone.now()
-        )
-        raise
-    with transaction.atomic():
-        SuggestedGroup.objects.bulk_create(
-            SuggestedGroup(
-                run=run,
-                position=n,
-                label=group.label[:160] or _("Other ideas"),
-                key_phrases=group.key_phrases,
-                idea_ids=group.idea_ids,
-                quote_idea_ids=group.quote_idea_ids,
-            )
-            for n, group in enumerate(groups)
-        )
-        SynthesisRun.objects.filter(pk=run.pk).update(
-            state=SynthesisRun.State.DONE,
-            progress=100,
-            stage="",
-            idea_count=count,
-            seconds=time.perf_counter() - started,
-            finished_at=timezone.now(),
-        )
-    run.refresh_from_db()
     return run
 
 

@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations.access import campaign_for_viewer
+from conversations import rules as conversation_rules
 from conversations.exceptions import Refused
 from conversations.models import Campaign, CampaignStatus, Idea
+from conversations.web.access import campaign_for_viewer
 from reports import exports, figures, queries, rules, services
 from reports.access import (
     action_in,
@@ -544,7 +545,7 @@ def contributions_export(request: HttpRequest, slug: str, fmt: str):
 
 @login_required
 def outcomes(request: HttpRequest) -> HttpResponse:
-    campaigns = Campaign.objects.visible_to(request.user)
+    campaigns = conversation_rules.visible_campaigns(request.user)
     reports = list(queries.published_reports(campaigns))
     for report in reports:
         total = report.action_total

@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.forms import DeleteAccountForm
-from conversations import consumers, events, hub, services
+from conversations import services
+from conversations.live import consumers, events, hub
 from conversations.models import CampaignEvent
 from tests.i18n_lint import check_source, check_templates
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from conversations import reveal
 from conversations.models import Idea
+from conversations.services import reveal
 
 register = template.Library()
 

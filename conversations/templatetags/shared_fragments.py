@@ -16,7 +16,8 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.base import token_kwargs
 
-from conversations import fragments, reveal
+from conversations import fragments
+from conversations.services import reveal
 
 register = template.Library()
 

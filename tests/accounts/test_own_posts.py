@@ -5,8 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from conversations import events, own_posts, services
+from conversations import services
+from conversations.live import events
 from conversations.models import CampaignEvent, Comment, Idea
+from conversations.services import own_posts
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conversations import events
+from conversations.live import events
 from conversations.models import CampaignEvent
 
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TeamMembership
-from conversations import boards, rules, services
+from conversations import rules, services
 from conversations.exceptions import CampaignNotOpen, NotInAudience, Refused
 from conversations.models import AuditEntry, Campaign, Idea
+from conversations.services import boards
 from notifications.models import Notification
 from tests.conversations.page_html import card_ids
 
@@ -118,7 +119,7 @@ def test_outsider_does_not_find_the_board_in_any_list(client, board, outsider):
     assert board.title not in teams
     assert board.title not in team_page.content.decode()
     assert "Ask to join this team" in team_page.content.decode()
-    assert not Campaign.objects.visible_to(outsider).filter(pk=board.pk).exists()
+    assert not rules.visible_campaigns(outsider).filter(pk=board.pk).exists()
 
 
 def test_member_sees_the_board_on_home_and_my_teams_and_takes_part(
@@ -190,7 +191,7 @@ def test_lead_sets_an_idea_status_on_their_board(client, board, lead, member):
 def test_lead_sees_only_their_boards_items_in_the_moderation_queue(
     client, board, lead, member, make_board, make_staff, make_campaign
 ):
-    from conversations import moderation
+    from conversations.services import moderation
 
     mine = post(member, board, title="Mine to look at")
     other_board = make_board()

@@ -4,7 +4,8 @@ receives its events."""
 
 import pytest
 
-from conversations import consumers, services
+from conversations import services
+from conversations.live import consumers
 from tests.live.test_consumer import connect, db  # noqa: F401  (the fixture)
 
 pytestmark = [

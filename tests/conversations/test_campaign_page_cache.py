@@ -8,9 +8,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from conversations import moderation, queries, services
+from conversations import queries, services
 from conversations.models import Idea
-from conversations.own_posts import delete_account
+from conversations.services import moderation
+from conversations.services.own_posts import delete_account
 from voting.services import votes_by_voter
 
 pytestmark = pytest.mark.django_db

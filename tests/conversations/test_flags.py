@@ -4,9 +4,10 @@ rate limited, thanked, and told the outcome."""
 import pytest
 from django.urls import reverse
 
-from conversations import events, moderation
 from conversations.exceptions import RateLimited, Refused
+from conversations.live import events
 from conversations.models import AuditEntry, Flag, Visibility
+from conversations.services import moderation
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

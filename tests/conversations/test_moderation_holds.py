@@ -6,9 +6,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from conversations import events, moderation, queries, services, stats
+from conversations import queries, services, stats
 from conversations.exceptions import Refused
+from conversations.live import events
 from conversations.models import Campaign, Comment, Idea, Participation, Visibility
+from conversations.services import moderation
 from notifications.models import Notification
 from tests.conversations.conftest import event_types
 

@@ -1,4 +1,4 @@
-"""conversations.moderation: every moderator's action is permitted to moderators only,
+"""conversations.services.moderation: every moderator's action is permitted to moderators only,
 runs in one transaction, is audited with its prior state, tells the people concerned,
 and publishes to the campaign only what its viewers may see."""
 
@@ -6,7 +6,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from conversations import moderation, queries, services, stats
+from conversations import queries, services, stats
 from conversations.exceptions import Refused
 from conversations.models import (
     AuditEntry,
@@ -17,6 +17,7 @@ from conversations.models import (
     ReviewRequest,
     Visibility,
 )
+from conversations.services import moderation
 from notifications.models import Notification
 from tests.conversations.conftest import event_types, last_event
 from voting import services as voting

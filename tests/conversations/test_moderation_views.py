@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import moderation
 from conversations.models import (
     AuditEntry,
     Comment,
@@ -19,7 +18,8 @@ from conversations.models import (
     ReviewRequest,
     Visibility,
 )
-from conversations.moderation_queue import PAGE_SIZE
+from conversations.services import moderation
+from conversations.services.moderation_queue import PAGE_SIZE
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import moderation, own_posts, services
+from conversations import services
 from conversations.exceptions import CampaignNotOpen, Refused
 from conversations.models import Campaign, Comment, Idea, Visibility
-from conversations.moderation_queue import moderation_queue
+from conversations.services import moderation, own_posts
+from conversations.services.moderation_queue import moderation_queue
 from notifications.models import Notification
 from tests.conversations.conftest import event_types, last_event
 

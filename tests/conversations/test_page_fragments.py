@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import boards, services
+from conversations import services
 from conversations.models import Campaign
+from conversations.services import boards
 
 pytestmark = pytest.mark.django_db
 

@@ -73,7 +73,7 @@ def test_member_posts_the_lead_pins_a_note_and_sets_a_status(
 def test_board_and_team_pages_pass_the_accessibility_checks(
     browser, live_server, make_staff, make_team, make_board, make_campaign, make_idea
 ):
-    from conversations import boards
+    from conversations.services import boards
     from tests.e2e.a11y import PHONE, assert_all_pass, check_page
     from tests.servers import session_cookie_for
 

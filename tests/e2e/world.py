@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 
 from accounts.models import StaffMember
-from conversations import moderation, reveal, services
+from conversations import services
 from conversations.models import Campaign, Comment, Idea
+from conversations.services import moderation, reveal
 from notifications.services import notify
 from tests.servers import session_cookie_for
 

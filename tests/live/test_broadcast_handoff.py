@@ -6,7 +6,8 @@ import threading
 import pytest
 from channels.layers import InMemoryChannelLayer, channel_layers
 
-from conversations import events, services
+from conversations import services
+from conversations.live import events
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(30)]
 

@@ -23,8 +23,10 @@ from django.db import connections
 from django.test import Client
 
 from config.asgi import application
-from conversations import consumers, events, hub, moderation, services
+from conversations import services
+from conversations.live import consumers, events, hub
 from conversations.models import AuditEntry, CampaignEvent, Idea, Participation
+from conversations.services import moderation
 from voting.models import Vote
 
 pytestmark = [
@@ -312,7 +314,7 @@ async def test_narrowing_an_audience_refuses_the_next_socket_of_someone_now_outs
 
 
 async def test_refusals_are_logged(connect, campaign, caplog):
-    with caplog.at_level(logging.INFO, logger="conversations.consumers"):
+    with caplog.at_level(logging.INFO, logger="conversations.live.consumers"):
         await connect(None, campaign.pk)
 
     assert "Websocket refused" in caplog.text
@@ -711,7 +713,7 @@ async def test_malformed_json_is_refused_and_the_socket_stays_open(
 ):
     socket, _ = await watch(viewer, campaign)
 
-    with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
         await socket.send_text("{not json")
         refusal = await socket.frame_of("error")
     await socket.send_json({"type": "catch_up", "after": 0})
@@ -752,7 +754,7 @@ async def test_bad_messages_are_each_refused_and_logged_and_the_socket_stays_ope
 
     for case, message in BAD_MESSAGES.items():
         caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+        with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
             await socket.send_json(message)
             refusal = await socket.frame_of("error")
         assert set(refusal) == {"type", "reason"}, case
@@ -811,7 +813,7 @@ async def test_message_over_2048_bytes_closes_the_socket_with_1009(
 ):
     socket, _ = await watch(viewer, campaign)
 
-    with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
         # Multi-byte characters: the limit is on bytes, not characters.
         await socket.send_json({"type": "catch_up", "pad": "é" * 1100})
         code, frames = await socket.closed_with()
@@ -836,7 +838,7 @@ async def test_messages_past_the_rate_limit_are_refused(
 ):
     socket, _ = await watch(viewer, campaign)
 
-    with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
         for _ in range(consumers.RATE_LIMIT + 3):
             await socket.send_json({"type": "catch_up", "after": 0})
         frames = await socket.frames_until_quiet(quiet=0.3)
@@ -854,7 +856,7 @@ async def test_flooding_past_the_close_limit_disconnects_with_4429(
 ):
     socket, _ = await watch(viewer, campaign)
 
-    with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
         for _ in range(consumers.RATE_CLOSE + 1):
             await socket.send_json({"type": "catch_up", "after": 0})
         code, _ = await socket.closed_with()
@@ -868,7 +870,7 @@ async def test_binary_frames_are_refused_and_the_socket_stays_open(
 ):
     socket, _ = await watch(viewer, campaign)
 
-    with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
         await socket.send_bytes(b'{"type": "catch_up", "after": 0}')
         refusal = await socket.frame_of("error")
     await socket.send_json({"type": "catch_up", "after": 0})
@@ -897,7 +899,7 @@ async def test_slow_socket_is_closed_with_4408_while_others_keep_receiving(
 
     slow_consumer.send = stuck_send
 
-    with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
         for n in range(consumers.SEND_QUEUE + 3):
             await post_idea(author, campaign, theme, title=f"Busy {n}")
         code, _ = await slow.closed_with()
@@ -970,7 +972,7 @@ async def test_slow_socket_is_closed_only_once(
         await asyncio.Event().wait()
 
     slow_consumer.send = stuck_send
-    with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
         for n in range(12):
             await post_idea(author, campaign, theme, title=f"Busy {n}")
         await slow.closed_with()
@@ -983,7 +985,7 @@ async def test_slow_socket_is_closed_only_once(
 async def test_flooding_socket_is_closed_only_once(watch, campaign, viewer, caplog):
     socket, _ = await watch(viewer, campaign)
 
-    with caplog.at_level(logging.WARNING, logger="conversations.consumers"):
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
         for _ in range(consumers.RATE_CLOSE + 20):
             await socket.send_json({"type": "catch_up", "after": 0})
         await socket.closed_with()

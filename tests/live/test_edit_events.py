@@ -10,8 +10,9 @@ import re
 
 import pytest
 
-from conversations import own_posts, services
+from conversations import services
 from conversations.models import CampaignEvent
+from conversations.services import own_posts
 from tests.live.test_consumer import (  # noqa: F401 - fixtures
     author,
     campaign,

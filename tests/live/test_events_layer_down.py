@@ -6,7 +6,8 @@ import pytest
 from channels.layers import channel_layers
 from django.contrib.contenttypes.models import ContentType
 
-from conversations import events, services
+from conversations import services
+from conversations.live import events
 from conversations.models import CampaignEvent, Comment, Idea
 from voting.models import Vote
 
@@ -42,7 +43,7 @@ def layer_errors(caplog) -> list[logging.LogRecord]:
     return [
         r
         for r in caplog.records
-        if r.name == "conversations.events" and r.levelno >= logging.ERROR
+        if r.name == "conversations.live.events" and r.levelno >= logging.ERROR
     ]
 
 
@@ -56,7 +57,7 @@ def test_posting_commenting_and_voting_succeed_while_the_channel_layer_is_down(
     campaign = make_campaign("open")
     author, voter = make_staff(), make_staff()
 
-    with caplog.at_level(logging.INFO, logger="conversations.events"):
+    with caplog.at_level(logging.INFO, logger="conversations.live.events"):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             idea = services.post_idea(
                 author,
@@ -101,7 +102,7 @@ def test_broadcast_reports_failure_and_recovery_once_each(
     }
     channel_layers.backends.clear()
 
-    with caplog.at_level(logging.INFO, logger="conversations.events"):
+    with caplog.at_level(logging.INFO, logger="conversations.live.events"):
         delivered_while_down = [
             events.broadcast(
                 1, {"type": "tally.dirty", "targets": [["idea", 1]]}
@@ -126,6 +127,6 @@ def test_broadcast_reports_failure_and_recovery_once_each(
     back = [
         r
         for r in caplog.records
-        if r.name == "conversations.events" and "delivered again" in r.getMessage()
+        if r.name == "conversations.live.events" and "delivered again" in r.getMessage()
     ]
     assert len(back) == 1 and back[0].levelno == logging.WARNING

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import StaffMember, TeamMembership
-from conversations import consumers, events, services
+from conversations import services
+from conversations.live import consumers, events
 from tests.live.test_consumer import connect, db  # noqa: F401  (the fixture)
 
 pytestmark = [

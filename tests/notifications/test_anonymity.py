@@ -3,7 +3,8 @@ notification or email ever names them."""
 
 import pytest
 
-from conversations import moderation, services
+from conversations import services
+from conversations.services import moderation
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

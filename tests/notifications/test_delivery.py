@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from conversations import moderation, services
+from conversations import services
+from conversations.services import moderation
 from notifications import services as notifications
 from notifications.models import Email, Notification
 from notifications.tasks import send_email

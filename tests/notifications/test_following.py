@@ -4,9 +4,10 @@ status changes; and nobody outside a campaign's audience ever hears about it."""
 import pytest
 from django.urls import reverse
 
-from conversations import moderation, services
-from conversations.announcements import tell_followers_of_new_idea
+from conversations import services
 from conversations.exceptions import NotInAudience
+from conversations.services import moderation
+from conversations.services.announcements import tell_followers_of_new_idea
 from notifications import services as notifications
 from notifications.models import Follow, Notification
 

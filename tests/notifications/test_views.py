@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from conversations import services
-from conversations.own_posts import delete_account
+from conversations.services.own_posts import delete_account
 from notifications import services as notifications
 from notifications.models import Follow, Preference, Recipient
 

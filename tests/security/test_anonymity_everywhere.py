@@ -9,8 +9,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import NoReverseMatch, reverse
 
-from conversations import events, reveal, services
+from conversations import services
+from conversations.live import events
 from conversations.models import CampaignEvent
+from conversations.services import reveal
 from tests.security.conftest import assert_no_author
 
 pytestmark = pytest.mark.django_db

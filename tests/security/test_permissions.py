@@ -50,7 +50,7 @@ class World:
 def world(
     make_team, make_campaign, make_idea, make_comment, make_staff, make_board, settings
 ):
-    from conversations import reveal
+    from conversations.services import reveal
 
     settings.REVEAL_ENABLED = True
     team, other = make_team("Ward A"), make_team("Ward B")

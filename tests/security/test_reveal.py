@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from conversations import reveal
 from conversations.models import AuditEntry, RevealRequest
+from conversations.services import reveal
 from notifications.models import Notification
 from tests.security.conftest import AUTHOR_EMAIL, AUTHOR_NAME, assert_no_author
 

@@ -15,7 +15,8 @@ from bleach._vendor import html5lib
 from bleach._vendor.html5lib import serializer, treewalkers
 from django.test import Client
 
-from conversations import events, services
+from conversations import services
+from conversations.live import events
 from conversations.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise
 
 PAYLOADS = [

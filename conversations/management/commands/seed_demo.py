@@ -40,7 +40,7 @@ from accounts.models import (
     TeamMembership,
 )
 from conversations import services, versions
-from conversations.management.commands._demo_data import (
+from conversations.demo.data import (
     BANDS,
     BANDS_BY_GROUP,
     CLOSED_STATUS_NOTES,
@@ -591,7 +591,7 @@ class Command(BaseCommand):
     def _seed_board(self, lead: StaffMember) -> None:
         """The team lead's "Your Shout" board: a few ideas from the team, a status set
         by the lead and a pinned "what we changed this month" note."""
-        from conversations import boards
+        from conversations.services import boards
 
         team = lead.memberships.get(role=TeamMembership.Role.LEAD).team
         board = boards.start_board(
@@ -625,7 +625,7 @@ class Command(BaseCommand):
                     anonymous=anonymous,
                 )
             )
-        from conversations import moderation
+        from conversations.services import moderation
 
         moderation.set_idea_status(
             lead,

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from conversations import announcements
+from conversations.services import announcements
 from notifications import services as notifications
 
 

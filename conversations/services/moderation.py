@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts import ratelimit
 from accounts.security_log import log_event
-from conversations import announcements, events, pii, rules, versions
+from conversations import pii, rules, versions
 from conversations.exceptions import RateLimited, Refused
+from conversations.live import events
 from conversations.models import (
     AuditEntry,
     Campaign,
@@ -34,6 +35,8 @@ from conversations.models import (
 )
 from conversations.queries import _with_tallies
 from conversations.sanitise import sanitise
+from conversations.services import announcements
+from conversations.services.text import BODY_MAX, COMMENT_MAX, TITLE_MAX, clean_text
 from notifications.services import notify
 from voting import services as voting
 
@@ -564,8 +567,6 @@ def edit_post(
 ) -> Post:
     """Edit a post (to take out a name, say). The post is marked "edited by a
     moderator"; its previous text is kept in the audit entry only."""
-    from conversations import services  # services holds posts through this module
-
     now = now or timezone.now()
     campaign = campaign_of(post)
     _require_moderator(moderator, campaign)
@@ -573,17 +574,17 @@ def edit_post(
     fields = ["body", "edited_by_moderator_at", "updated_at"]
     if isinstance(post, Idea):
         prior["title"] = post.title
-        post.title = services._clean_text(
+        post.title = clean_text(
             title if title is not None else post.title,
             label=_("a title"),
-            max_length=services.TITLE_MAX,
+            max_length=TITLE_MAX,
             allow_markup=False,
         )
         fields.append("title")
-        max_length = services.BODY_MAX
+        max_length = BODY_MAX
     else:
-        max_length = services.COMMENT_MAX
-    post.body = services._clean_text(
+        max_length = COMMENT_MAX
+    post.body = clean_text(
         body, label=_("the text"), max_length=max_length, allow_markup=True
     )
     if post.body == prior["body"] and getattr(post, "title", None) == prior.get(

@@ -1,7 +1,7 @@
 """Moderation pages: the queue, moderators' actions on a post, reporting a post,
 asking for a review of a hidden post, the moderation history and the ground rules.
 
-Thin, like every view: fetch with permission, call a ``conversations.moderation``
+Thin, like every view: fetch with permission, call a ``conversations.services.moderation``
 service, then redirect back with a message or render the form again.
 """
 
@@ -17,18 +17,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import moderation, rules
-from conversations.access import campaign_for_viewer
+from conversations import rules
 from conversations.exceptions import RateLimited, Refused
-from conversations.forms import (
+from conversations.models import AuditEntry, Campaign, Comment, Idea, Visibility
+from conversations.services import moderation
+from conversations.services.moderation_queue import moderation_queue
+from conversations.web.access import campaign_for_viewer
+from conversations.web.forms import (
     EditPostForm,
     FlagForm,
     HidePostForm,
     MergeForm,
     ReviewRequestForm,
 )
-from conversations.models import AuditEntry, Campaign, Comment, Idea, Visibility
-from conversations.moderation_queue import moderation_queue
 
 Post = Idea | Comment
 KINDS = ("idea", "comment")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversations import board_views, moderation_views, views
+from conversations.web import board_views, moderation_views, views
 
 app_name = "conversations"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversations import reveal_views as views
+from conversations.web import reveal_views as views
 
 app_name = "reveal"
 urlpatterns = [

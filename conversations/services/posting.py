@@ -2,7 +2,7 @@
 
 Each function checks the rules, writes in one transaction and leaves the page
 counts fresh. Live events are published from here, and only from here, through
-``conversations.events`` (recorded in the transaction, broadcast on commit).
+``conversations.live.events`` (recorded in the transaction, broadcast on commit).
 """
 
 from datetime import datetime
@@ -16,13 +16,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit
-from conversations import announcements, events, moderation, rules, versions
+from conversations import rules, versions
 from conversations.exceptions import (
     CampaignNotOpen,
     NotInAudience,
     RateLimited,
     Refused,
 )
+from conversations.live import events
 from conversations.models import (
     Campaign,
     CampaignStatus,
@@ -33,12 +34,10 @@ from conversations.models import (
     Visibility,
 )
 from conversations.sanitise import sanitise
+from conversations.services import announcements, moderation
+from conversations.services.text import BODY_MAX, COMMENT_MAX, TITLE_MAX, clean_text
 from notifications import services as notifications
 from voting import services as voting
-
-TITLE_MAX = 150
-BODY_MAX = 5000
-COMMENT_MAX = 3000
 
 
 def _unique_slug(title: str) -> str:
@@ -175,18 +174,6 @@ def _record_participation(user, campaign: Campaign) -> None:
             pass  # a concurrent request recorded it first
 
 
-def _clean_text(value: str, *, label: str, max_length: int, allow_markup: bool) -> str:
-    cleaned = sanitise(value, allow_markup=allow_markup)
-    if not cleaned:
-        raise ValidationError(_("Enter %(label)s.") % {"label": label})
-    if len(cleaned) > max_length:
-        raise ValidationError(
-            _("%(label)s must be %(max)d characters or fewer.")
-            % {"label": label.capitalize(), "max": max_length}
-        )
-    return cleaned
-
-
 def post_idea(
     author,
     campaign: Campaign,
@@ -204,10 +191,10 @@ def post_idea(
         raise ValidationError(_("Choose one of this campaign's themes."))
     if anonymous and not campaign.allow_anonymous:
         raise Refused(_("This campaign does not allow anonymous posts."))
-    title = _clean_text(
+    title = clean_text(
         title, label=_("a title"), max_length=TITLE_MAX, allow_markup=False
     )
-    body = _clean_text(
+    body = clean_text(
         body, label=_("your idea"), max_length=BODY_MAX, allow_markup=True
     )
     ratelimit.enforce("post", author, RateLimited)
@@ -273,7 +260,7 @@ def post_comment(
             parent = parent.parent
         if parent.visibility != Visibility.VISIBLE:
             raise Refused(_("You can only reply to a comment that everyone can see."))
-    body = _clean_text(
+    body = clean_text(
         body, label=_("a comment"), max_length=COMMENT_MAX, allow_markup=True
     )
     ratelimit.enforce("post", author, RateLimited)

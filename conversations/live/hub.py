@@ -26,7 +26,7 @@ from django.conf import settings
 
 from config.per_loop import PerLoop
 from conversations import queries, stats
-from conversations.events import (
+from conversations.live.events import (
     LAYER_MESSAGE_TYPE,
     TRANSLATIONS,
     broadcast,

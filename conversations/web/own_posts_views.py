@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.forms import DeleteAccountForm
-from conversations import own_posts
 from conversations.exceptions import RateLimited, Refused
 from conversations.models import Comment, Idea, Visibility
-from conversations.own_posts_forms import EditOwnCommentForm, EditOwnIdeaForm
-from conversations.views import POSTED
+from conversations.services import own_posts
+from conversations.web.own_posts_forms import EditOwnCommentForm, EditOwnIdeaForm
+from conversations.web.views import POSTED
 
 
 def _own(model, request: HttpRequest, pk: int):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversations.consumers import CampaignConsumer
+from conversations.live.consumers import CampaignConsumer
 
 websocket_urlpatterns = [
     path("ws/campaigns/<int:campaign_id>/", CampaignConsumer.as_asgi()),

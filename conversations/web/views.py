@@ -10,29 +10,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import (
-    campaign_page,
-    moderation,
-    own_posts,
-    queries,
-    rules,
-    services,
-    stats,
-)
-from conversations.access import (
+from conversations import queries, rules, services, stats
+from conversations.exceptions import Refused
+from conversations.models import Campaign, Comment, Idea
+from conversations.services import moderation, own_posts
+from conversations.web import campaign_page
+from conversations.web.access import (
     campaign_for_manager,
     campaign_for_viewer,
     idea_for_viewer,
 )
-from conversations.exceptions import Refused
-from conversations.forms import (
+from conversations.web.forms import (
     CampaignForm,
     CommentForm,
     HideIdeaForm,
     IdeaForm,
     IdeaStatusForm,
 )
-from conversations.models import Campaign, Comment, Idea
 from voting.services import votes_by_voter
 
 # The message tag that tells static/js/drafts.js a post was received, so the text it
@@ -56,13 +50,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "conversations/welcome.html")
     campaigns = stats.annotate_list_counts(
-        Campaign.objects.visible_to(request.user).filter(kind=Campaign.Kind.CAMPAIGN)
+        rules.visible_campaigns(request.user).filter(kind=Campaign.Kind.CAMPAIGN)
     )
     context = {
         "open_campaigns": campaigns.open(now).order_by("closes_at"),
         "upcoming_campaigns": campaigns.scheduled(now).order_by("opens_at"),
         "closed_campaigns": campaigns.closed(now).order_by("-closes_at")[:20],
-        "boards": Campaign.objects.visible_to(request.user)
+        "boards": rules.visible_campaigns(request.user)
         .filter(kind=Campaign.Kind.BOARD)
         .listed()
         .select_related("team")

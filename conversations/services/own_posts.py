@@ -19,8 +19,9 @@ from accounts import ratelimit
 from accounts import services as account_services
 from accounts.models import StaffMember
 from accounts.security_log import log_event
-from conversations import events, moderation, services, versions
+from conversations import versions
 from conversations.exceptions import RateLimited, Refused
+from conversations.live import events
 from conversations.models import (
     Campaign,
     CampaignEvent,
@@ -29,6 +30,8 @@ from conversations.models import (
     Idea,
     Visibility,
 )
+from conversations.services import moderation, posting
+from conversations.services.text import BODY_MAX, COMMENT_MAX, TITLE_MAX, clean_text
 from notifications import services as notifications
 from notifications.models import Notification
 from voting.models import Vote
@@ -146,7 +149,7 @@ def check_editable(author: StaffMember, post: Idea | Comment, now: datetime) -> 
     instead) and not merged away."""
     _require_author(author, post)
     idea = post if isinstance(post, Idea) else post.idea
-    services.require_open(author, idea.campaign, now)
+    posting.require_open(author, idea.campaign, now)
     if post.visibility == Visibility.HIDDEN:
         raise Refused(
             _(
@@ -202,11 +205,11 @@ def edit_own_idea(
     now = now or timezone.now()
     check_editable(author, idea, now)
     campaign = idea.campaign
-    title = services._clean_text(
-        title, label=_("a title"), max_length=services.TITLE_MAX, allow_markup=False
+    title = clean_text(
+        title, label=_("a title"), max_length=TITLE_MAX, allow_markup=False
     )
-    body = services._clean_text(
-        body, label=_("your idea"), max_length=services.BODY_MAX, allow_markup=True
+    body = clean_text(
+        body, label=_("your idea"), max_length=BODY_MAX, allow_markup=True
     )
     if title == idea.title and body == idea.body:
         raise ValidationError(_("You have not changed anything."))
@@ -249,8 +252,8 @@ def edit_own_comment(
     check_editable(author, comment, now)
     idea = comment.idea
     campaign = idea.campaign
-    body = services._clean_text(
-        body, label=_("a comment"), max_length=services.COMMENT_MAX, allow_markup=True
+    body = clean_text(
+        body, label=_("a comment"), max_length=COMMENT_MAX, allow_markup=True
     )
     if body == comment.body:
         raise ValidationError(_("You have not changed anything."))

@@ -1,4 +1,4 @@
-"""Pages of the break-glass reveal: thin views over ``conversations.reveal``.
+"""Pages of the break-glass reveal: thin views over ``conversations.services.reveal``.
 
 When the reveal is switched off every one of these answers 404, before anything else
 (signed in or not), so the feature is invisible rather than forbidden.
@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import reveal
 from conversations.models import Comment, Idea, RevealRequest
-from conversations.reveal_forms import RevealDecisionForm, RevealRequestForm
+from conversations.services import reveal
+from conversations.web.reveal_forms import RevealDecisionForm, RevealRequestForm
 
 _NOT_HERE = _("There is no page at this address.")
 

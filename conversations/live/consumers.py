@@ -18,8 +18,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
-from conversations import events, queries, rules
-from conversations.hub import get_hub
+from conversations import queries, rules
+from conversations.live import events
+from conversations.live.hub import get_hub
 from conversations.models import Campaign
 
 logger = logging.getLogger(__name__)

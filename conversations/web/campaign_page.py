@@ -17,9 +17,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Team
-from conversations import fragments, idea_cards, queries, rules, stats
+from conversations import fragments, queries, rules, stats
 from conversations.models import Campaign
 from conversations.templatetags.conversation_tags import time_left
+from conversations.web import idea_cards
 from notifications.services import is_following
 
 TEMPLATE = "conversations/campaign_detail.html"

@@ -1,8 +1,7 @@
 """What the demo organisation is made of: its directorates, staff groups, bands and teams,
 the names of its people, and the things its staff raise, in several wordings.
 
-Data only, for ``seed_demo``; the leading underscore keeps Django from taking this
-module for a command.
+Data only, for ``manage.py seed_demo``.
 """
 
 from dataclasses import dataclass

@@ -20,10 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
 from accounts.security_log import log_event
-from conversations import events, rules, services, versions
+from conversations import rules, versions
 from conversations.exceptions import Refused
+from conversations.live import events
 from conversations.models import AuditEntry, Campaign, CampaignStatus, Idea, Visibility
 from conversations.sanitise import sanitise
+from conversations.services import posting
 from notifications.services import notify
 
 DEFAULT_THEMES = [
@@ -83,7 +85,7 @@ def start_board(
         kind=Campaign.Kind.BOARD,
         team=team,
         title=sanitise(title, allow_markup=False),
-        slug=services._unique_slug(title),
+        slug=posting._unique_slug(title),
         introduction=sanitise(introduction),
         is_published=True,
         opens_at=now,

@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 # How many missed events a reconnecting client may ask for before it is told to reload.
 CATCH_UP_LIMIT = 200
-LAYER_MESSAGE_TYPE = "campaign.broadcast"  # handled by conversations.hub
+LAYER_MESSAGE_TYPE = "campaign.broadcast"  # handled by conversations.live.hub
 TRANSLATIONS = "translations"  # payload key: {language: {key: text}}, never sent as is
 
 

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Team
-from conversations import boards, rules
-from conversations.access import campaign_for_viewer, idea_for_viewer
+from conversations import rules
 from conversations.exceptions import Refused
-from conversations.forms import BoardForm, BoardStateForm, CarryForm, PinnedNoteForm
 from conversations.models import Idea
+from conversations.services import boards
+from conversations.web.access import campaign_for_viewer, idea_for_viewer
+from conversations.web.forms import BoardForm, BoardStateForm, CarryForm, PinnedNoteForm
 
 
 def _board_for_lead(request: HttpRequest, slug: str):

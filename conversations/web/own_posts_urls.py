@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversations import own_posts_views as views
+from conversations.web import own_posts_views as views
 
 app_name = "me"
 urlpatterns = [

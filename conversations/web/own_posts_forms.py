@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conversations.forms import IdeaForm
 from conversations.services import COMMENT_MAX
+from conversations.web.forms import IdeaForm
 
 
 class EditOwnIdeaForm(forms.Form):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conversations.reveal import REASON_MAX
+from conversations.services.reveal import REASON_MAX
 
 
 class RevealRequestForm(forms.Form):
