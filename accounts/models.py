@@ -168,7 +168,18 @@ class StaffMember(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name colleagues see on non-anonymous posts."""
-        return self.display_name or self.get_full_name() or self.email.split("@")[0]
+        return self.name_from(
+            self.display_name, self.first_name, self.last_name, self.email
+        )
+
+    @staticmethod
+    def name_from(display_name: str, first: str, last: str, email: str) -> str:
+        """:attr:`public_name` from a row's fields (exports read rows, not people)."""
+        return (
+            display_name
+            or " ".join(part for part in (first, last) if part)
+            or (email or "").split("@")[0]
+        )
 
     def has_perm(self, perm: str, obj=None) -> bool:
         """Django's answer, remembered: a page asks about the same two roles a dozen

@@ -14,6 +14,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
+from accounts.models import StaffMember
 from conversations.models import Campaign, Idea, Visibility
 from reports.figures import dimension_label
 from reports.synthesis import plain_text
@@ -48,11 +49,7 @@ class _Echo:
 def _author(is_anonymous, author_id, display_name, first, last, email) -> str:
     if is_anonymous or author_id is None:
         return ""
-    return (
-        display_name
-        or " ".join(p for p in (first, last) if p)
-        or (email or "").split("@")[0]
-    )
+    return StaffMember.name_from(display_name, first, last, email)
 
 
 def _iso(value: str) -> str:

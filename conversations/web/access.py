@@ -1,11 +1,13 @@
 """Fetch-with-permission helpers: the one way views get a campaign or idea."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conversations import queries, rules
+from conversations.exceptions import Refused
 from conversations.models import Campaign, CampaignStatus, Idea
 
 
@@ -43,3 +45,15 @@ def idea_for_viewer(request: HttpRequest, campaign: Campaign, pk: int) -> Idea:
     if idea is None:
         raise Http404(_("This idea does not exist, or has been removed."))
     return idea
+
+
+def refusal(
+    request: HttpRequest, campaign: Campaign | None, error: Refused
+) -> HttpResponse:
+    """The page that says why something was refused (closed, paused, not allowed)."""
+    return render(
+        request,
+        "conversations/refused.html",
+        {"campaign": campaign, "message": error.message},
+        status=error.status_code,
+    )

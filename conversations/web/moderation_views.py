@@ -22,7 +22,7 @@ from conversations.exceptions import RateLimited, Refused
 from conversations.models import AuditEntry, Campaign, Comment, Idea, Visibility
 from conversations.services import moderation
 from conversations.services.moderation_queue import moderation_queue
-from conversations.web.access import campaign_for_viewer
+from conversations.web.access import campaign_for_viewer, refusal
 from conversations.web.forms import (
     EditPostForm,
     FlagForm,
@@ -106,15 +106,6 @@ def _back(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
-
-
-def _refusal(request: HttpRequest, campaign, error: Refused) -> HttpResponse:
-    return render(
-        request,
-        "conversations/refused.html",
-        {"campaign": campaign, "message": error.message},
-        status=error.status_code,
-    )
 
 
 def _queue_url(campaign: Campaign) -> str:
@@ -225,7 +216,7 @@ def moderate_post(
         else:
             moderation.set_comments_locked(user, post, action == "lock", note)
     except Refused as error:
-        return _refusal(request, campaign, error)
+        return refusal(request, campaign, error)
     messages.success(request, DONE[action])
     return redirect(_back(request, _queue_url(campaign)))
 
@@ -304,7 +295,7 @@ def merge_idea(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         except Refused as error:
-            return _refusal(request, campaign, error)
+            return refusal(request, campaign, error)
         else:
             messages.success(
                 request,
@@ -333,7 +324,7 @@ def flag_post(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRespon
     """Report a post to the moderators, with a reason."""
     campaign, post = _post_for_reader(request, slug, kind, pk)
     if post.author_id == request.user.pk:
-        return _refusal(
+        return refusal(
             request, campaign, Refused(_("You cannot report your own post."))
         )
     already = moderation.has_flagged(request.user, post)
@@ -348,7 +339,7 @@ def flag_post(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRespon
         except moderation.AlreadyFlagged:
             already = True
         except Refused as error:
-            return _refusal(request, campaign, error)
+            return refusal(request, campaign, error)
         else:
             messages.success(
                 request,
@@ -397,7 +388,7 @@ def ask_review(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRespo
         try:
             moderation.request_review(request.user, post, form.cleaned_data["message"])
         except Refused as error:
-            return _refusal(request, campaign, error)
+            return refusal(request, campaign, error)
         messages.success(
             request,
             _(

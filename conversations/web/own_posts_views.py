@@ -22,6 +22,7 @@ from accounts.forms import DeleteAccountForm
 from conversations.exceptions import RateLimited, Refused
 from conversations.models import Comment, Idea, Visibility
 from conversations.services import own_posts
+from conversations.web.access import refusal
 from conversations.web.own_posts_forms import EditOwnCommentForm, EditOwnIdeaForm
 from conversations.web.views import POSTED
 
@@ -85,15 +86,6 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _refusal(request: HttpRequest, campaign, error: Refused) -> HttpResponse:
-    return render(
-        request,
-        "conversations/refused.html",
-        {"campaign": campaign, "message": error.message},
-        status=error.status_code,
-    )
-
-
 def _edit(request: HttpRequest, post: Idea | Comment, form, save) -> HttpResponse:
     """Show the edit form; on a valid POST call ``save(cleaned_data)`` and go back to
     the post. Bad input, a refusal or a rate limit re-renders what was typed."""
@@ -102,7 +94,7 @@ def _edit(request: HttpRequest, post: Idea | Comment, form, save) -> HttpRespons
     try:
         own_posts.check_editable(request.user, post, timezone.now())
     except Refused as error:
-        return _refusal(request, idea.campaign, error)
+        return refusal(request, idea.campaign, error)
     status = 200
     if request.method == "POST":
         status = 400
@@ -115,7 +107,7 @@ def _edit(request: HttpRequest, post: Idea | Comment, form, save) -> HttpRespons
                 form.add_error(None, error.message)
                 status = error.status_code
             except Refused as error:
-                return _refusal(request, idea.campaign, error)
+                return refusal(request, idea.campaign, error)
             else:
                 if post.visibility == Visibility.HELD:
                     messages.info(

@@ -19,6 +19,7 @@ from conversations.web.access import (
     campaign_for_manager,
     campaign_for_viewer,
     idea_for_viewer,
+    refusal,
 )
 from conversations.web.forms import (
     CampaignForm,
@@ -32,17 +33,6 @@ from voting.services import votes_by_voter
 # The message tag that tells static/js/drafts.js a post was received, so the text it
 # kept on the device can go.
 POSTED = "posted"
-
-
-def _refusal(
-    request: HttpRequest, campaign: Campaign | None, error: Refused
-) -> HttpResponse:
-    return render(
-        request,
-        "conversations/refused.html",
-        {"campaign": campaign, "message": error.message},
-        status=error.status_code,
-    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -83,7 +73,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.require_open(request.user, campaign, timezone.now())
     except Refused as error:
-        return _refusal(request, campaign, error)
+        return refusal(request, campaign, error)
     form = IdeaForm(
         request.POST or None,
         campaign=campaign,
@@ -106,7 +96,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error.message)
             limited = True
         except Refused as error:
-            return _refusal(request, campaign, error)
+            return refusal(request, campaign, error)
         else:
             if idea.visibility == "held":
                 messages.info(
@@ -187,7 +177,7 @@ def follow(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRespon
             else:
                 services.follow_campaign(request.user, target)
         except Refused as error:
-            return _refusal(request, campaign, error)
+            return refusal(request, campaign, error)
         messages.success(
             request,
             _("You are following this. You will hear about it in your notifications."),
@@ -238,7 +228,7 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
             return _render_idea(request, campaign, idea, form, status=429)
         except Refused as error:
-            return _refusal(request, campaign, error)
+            return refusal(request, campaign, error)
         else:
             if comment.visibility == "held":
                 messages.info(
@@ -292,7 +282,7 @@ def vote(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     except Refused as error:
         if wants_json:
             return JsonResponse({"error": str(error.message)}, status=error.status_code)
-        return _refusal(request, campaign, error)
+        return refusal(request, campaign, error)
     if wants_json:
         return JsonResponse(
             {
@@ -395,5 +385,5 @@ def idea_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             raise Http404()
     except Refused as error:
-        return _refusal(request, campaign, error)
+        return refusal(request, campaign, error)
     return redirect(idea.get_absolute_url())
