@@ -62,11 +62,14 @@ def test_the_header_shows_each_person_their_own_name_links_and_count(
     assert edit in _page(manager, open_campaign)  # and again, from the cache
 
 
-def test_a_renamed_person_sees_their_new_name_at_once(make_staff, open_campaign):
+def test_a_renamed_person_sees_their_new_name_at_once(
+    make_staff, open_campaign, django_capture_on_commit_callbacks
+):
     person = make_staff(display_name="Old Name")
     assert "Old Name" in _page(person, open_campaign)
-    person.display_name = "New Name"
-    person.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the rename commits
+        person.display_name = "New Name"
+        person.save()
     html = _page(person, open_campaign)
     assert "New Name" in html and "Old Name" not in html
 
