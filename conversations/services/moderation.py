@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import conversations.services.announcements as announcements
 from accounts import ratelimit
 from accounts.security_log import log_event
 from conversations import pii, rules, versions
@@ -35,7 +36,6 @@ from conversations.models import (
 )
 from conversations.queries import _with_tallies
 from conversations.sanitise import sanitise
-from conversations.services import announcements
 from conversations.services.text import BODY_MAX, COMMENT_MAX, TITLE_MAX, clean_text
 from notifications.services import notify
 from voting import services as voting

@@ -15,6 +15,8 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+import conversations.services.announcements as announcements
+import conversations.services.moderation as moderation
 from accounts import ratelimit
 from conversations import rules, versions
 from conversations.exceptions import (
@@ -34,7 +36,6 @@ from conversations.models import (
     Visibility,
 )
 from conversations.sanitise import sanitise
-from conversations.services import announcements, moderation
 from conversations.services.text import BODY_MAX, COMMENT_MAX, TITLE_MAX, clean_text
 from notifications import services as notifications
 from voting import services as voting
