@@ -367,6 +367,32 @@ class Participation(models.Model):
         return f"{self.staff_member_id} in {self.campaign_id}"
 
 
+class CampaignVisit(models.Model):
+    """When a person was last on a campaign's page, so it can say what is new since
+    their last visit (``conversations.visits``): one row per person and campaign,
+    written at most once every few minutes, never on every page."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    staff_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The latest page view, to within ``visits.SEEN_EVERY``.
+    seen_at = models.DateTimeField()
+    # Where the visit before this one ended: "new" counts from here. Empty on a
+    # person's first visit.
+    since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_member", "campaign"], name="one_visit_row_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member_id} saw {self.campaign_id} at {self.seen_at}"
+
+
 class CampaignEvent(models.Model):
     """A numbered live event, kept so a viewer who reconnects can catch up on what it
     missed, from any worker process, after any restart."""
