@@ -177,19 +177,32 @@ def campaign_listing(
         for pk, author in listed["ideas"]
         if author is not None and author == viewer.pk
     ]
-    cards = fragments.shared_many(
-        "idea-card",
-        [
-            {"campaign": campaign, "idea": pk, "can_take_part": can_take_part}
-            for pk in ids
-        ],
-        lambda many: _render_shared(campaign, can_take_part, many),
+    cards = fragments.shared(
+        "idea-card-page",
+        {"campaign": campaign, "ideas": ids, "can_take_part": can_take_part},
+        lambda values: _cards(campaign, ids, can_take_part),
     )
     html = _fill(request, campaign, ids, own_ids, cards, can_take_part)
     page = Paginator(_Counted(listed["count"]), settings.IDEAS_PER_PAGE).get_page(
         listed["number"]
     )
     return Listing(page=page, cards=html, count=listed["count"])
+
+
+def _cards(campaign: Campaign, ids: list[int], can_take_part: bool) -> tuple:
+    """A page's cards, each its own shared entry (a card is the same in every order
+    and on every page that lists it); the page keeps them together so a request
+    looks up one entry, not one per idea."""
+    return tuple(
+        fragments.shared_many(
+            "idea-card",
+            [
+                {"campaign": campaign, "idea": pk, "can_take_part": can_take_part}
+                for pk in ids
+            ],
+            lambda many: _render_shared(campaign, can_take_part, many),
+        )
+    )
 
 
 def _fill(request, campaign, ids, own_ids, cards, can_take_part: bool) -> SafeString:
