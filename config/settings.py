@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "conversations",
     "reports",
+    "reports.prioritisation",
 ]
 
 # Microsoft Entra ID sign-in is switched on by environment variables alone.

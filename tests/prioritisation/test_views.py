@@ -1,0 +1,136 @@
+"""The round page: a plain form of number inputs, the results, the manager's form."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.prioritisation.models import Allocation, Round
+from tests.prioritisation.conftest import item_ids
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(round_):
+    return reverse("prioritisation:round", args=[round_.campaign.slug])
+
+
+def test_staff_spread_points_with_the_plain_form_and_see_results(
+    client, make_round, make_staff
+):
+    round_ = make_round()
+    a, b, c = item_ids(round_)
+    client.force_login(make_staff())
+    page = client.get(_url(round_)).content.decode()
+    assert "You have 10 points to spread" in page
+    assert page.count('type="number"') == 3
+    response = client.post(
+        _url(round_), {f"item-{a}": "7", f"item-{b}": "3", f"item-{c}": ""}
+    )
+    assert response.status_code == 302
+    page = client.get(_url(round_)).content.decode()
+    assert "Your points are saved." in page
+    assert "Change my points" in page
+    assert 'value="7"' in page and 'value="3"' in page
+    assert "People who have spread their points: <strong data-priorities-people>1<" in (
+        page
+    )
+
+
+def test_too_many_points_re_render_the_form_with_what_was_typed(
+    client, make_round, make_staff
+):
+    round_ = make_round()
+    a, b, _c = item_ids(round_)
+    client.force_login(make_staff())
+    response = client.post(_url(round_), {f"item-{a}": "8", f"item-{b}": "8"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "these add up to 16" in page
+    assert page.count('value="8"') == 2
+    assert not Allocation.objects.exists()
+
+
+def test_a_word_instead_of_a_number_says_what_to_fix(client, make_round, make_staff):
+    round_ = make_round()
+    a, *_ = item_ids(round_)
+    client.force_login(make_staff())
+    response = client.post(_url(round_), {f"item-{a}": "lots"})
+    assert response.status_code == 400
+    assert "Enter a whole number of points." in response.content.decode()
+
+
+def test_a_closed_round_shows_results_and_no_form(client, make_round, make_staff):
+    round_ = make_round(status="closed")
+    client.force_login(make_staff())
+    page = client.get(_url(round_)).content.decode()
+    assert "Spread your points" not in page
+    assert "Results</h2>" in page
+    response = client.post(_url(round_), {f"item-{item_ids(round_)[0]}": "1"})
+    assert response.status_code == 403
+
+
+def test_a_campaign_without_a_round_has_no_round_page(
+    client, make_campaign, make_staff
+):
+    campaign = make_campaign("closed")
+    client.force_login(make_staff())
+    url = reverse("prioritisation:round", args=[campaign.slug])
+    assert client.get(url).status_code == 404
+
+
+def test_an_engagement_manager_adds_a_round(
+    client, make_campaign, make_idea, make_staff
+):
+    campaign = make_campaign("closed")
+    ideas = [make_idea(campaign, title=f"Choice {n}") for n in range(3)]
+    client.force_login(make_staff(roles=["engagement_manager"]))
+    url = reverse("prioritisation:round_edit", args=[campaign.slug])
+    assert "Points per person" in client.get(url).content.decode()
+    now = timezone.localtime()
+    response = client.post(
+        url,
+        {
+            "question": "What first?",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+            "points": "10",
+            "ideas": [ideas[0].pk, ideas[2].pk],
+        },
+    )
+    assert response.status_code == 302
+    round_ = Round.objects.get(campaign=campaign)
+    assert [i.idea for i in round_.items.all()] == [ideas[0], ideas[2]]
+    assert round_.points == 10
+
+
+def test_a_shortlist_of_one_is_refused_with_the_form_kept(
+    client, make_campaign, make_idea, make_staff
+):
+    campaign = make_campaign("closed")
+    idea = make_idea(campaign, title="Only choice")
+    client.force_login(make_staff(roles=["engagement_manager"]))
+    url = reverse("prioritisation:round_edit", args=[campaign.slug])
+    now = timezone.localtime()
+    response = client.post(
+        url,
+        {
+            "question": "What first?",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+            "points": "10",
+            "ideas": [idea.pk],
+        },
+    )
+    assert response.status_code == 400
+    assert "Choose between 2 and 20" in response.content.decode()
+    assert not Round.objects.exists()
+
+
+def test_staff_cannot_add_a_round(client, make_campaign, make_staff):
+    campaign = make_campaign("closed")
+    client.force_login(make_staff())
+    url = reverse("prioritisation:round_edit", args=[campaign.slug])
+    assert client.get(url).status_code == 403
