@@ -163,7 +163,10 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, guarded: while Redis is down every read misses,
+            # writes are skipped and rate-limit counters stay in the process
+            # (config/cache.py); nothing fails for want of the cache.
+            "BACKEND": "config.cache.RedisAccelerator",
             # Its own database: clearing the cache (FLUSHDB) must never wipe the
             # channel layer's groups and queued messages.
             "LOCATION": envstr("REDIS_CACHE_URL") or redis_database_after(REDIS_URL),
@@ -174,6 +177,10 @@ if REDIS_URL:
             "OPTIONS": {
                 "socket_connect_timeout": envint("REDIS_CACHE_TIMEOUT", 2),
                 "socket_timeout": envint("REDIS_CACHE_TIMEOUT", 2),
+                # RedisAccelerator's own: ask a silent Redis again every few seconds;
+                # these counters (ours, allauth's) are kept in memory meanwhile.
+                "RETRY_SECONDS": envint("REDIS_CACHE_RETRY_SECONDS", 5),
+                "LOCAL_WHEN_DOWN": ["rate:", "allauth:rl:"],
             },
         }
     }

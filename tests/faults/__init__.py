@@ -1,0 +1,1 @@
+"""Fault tests: each starts what it breaks as its own process (issue 16)."""

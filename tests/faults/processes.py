@@ -1,0 +1,111 @@
+"""Processes a fault test starts, breaks and ends itself: its own ``redis-server`` on a
+free port (never the shared one) and app servers whose log it reads."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+from django.conf import settings
+
+from tests.servers import Server, _free_port, _server_env, stop_server
+
+
+@dataclass
+class OwnRedis:
+    """A ``redis-server`` of the test's own; stopping it keeps what it held (saved to
+    its own directory), as a Redis restarted with persistence would."""
+
+    port: int = field(default_factory=_free_port)
+    directory: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="sv-redis-"))
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self, db: int = 0) -> redis.Redis:
+        return redis.Redis(port=self.port, db=db, socket_timeout=2)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--dir", self.directory,
+                "--save", "",
+                "--appendonly", "no",
+                "--logfile", os.path.join(self.directory, "redis.log"),
+            ],
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if self.client().ping():
+                    return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("redis-server did not start within 10 s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            self.client().save()  # what it holds comes back when it starts again
+        except redis.exceptions.RedisError:
+            pass
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+@dataclass
+class LoggedServer(Server):
+    log: Path = Path()
+
+    def log_lines(self, text: str) -> list[str]:
+        return [line for line in self.log.read_text().splitlines() if text in line]
+
+
+def start_app(extra_env: dict[str, str], log: Path) -> LoggedServer:
+    """A uvicorn worker serving config.asgi on the test database (as
+    ``tests.servers.start_server``), with extra settings and its output in ``log``."""
+    port = _free_port()
+    env = {**_server_env(), "LOG_LEVEL": "INFO", **extra_env}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "config.asgi:application",
+                "--host", "127.0.0.1", "--port", str(port),
+                "--no-access-log", "--log-level", "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    server = LoggedServer(
+        url=f"http://127.0.0.1:{port}", port=port, process=process, log=log
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    stop_server(server)
+    raise RuntimeError("server did not start within 30 s")
