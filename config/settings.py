@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "notifications",
     "conversations",
     "reports",
+    # Only for its management commands: readiness, restore_drill (platform/RUNBOOK.md).
+    "config",
     "reports.prioritisation",
 ]
 
@@ -69,6 +71,9 @@ if MICROSOFT_CLIENT_ID:
     }
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before host checks, the HTTPS redirect and
+    # sessions: probes name the container's address and speak plain HTTP.
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -363,6 +368,11 @@ if SECURE_PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+
+# Readiness (/readyz, config/health.py): not ready once a background task has waited
+# this long to run (no task worker keeping up), or Redis does not answer in this time.
+HEALTH_TASK_QUEUE_MAX_AGE = envint("HEALTH_TASK_QUEUE_MAX_AGE", 900)
+HEALTH_REDIS_TIMEOUT = envint("HEALTH_REDIS_TIMEOUT", 2)
 
 SMALL_GROUP_THRESHOLD = envint("SMALL_GROUP_THRESHOLD", 5)
 # Moderation: items waiting longer than this are highlighted in the queue.
