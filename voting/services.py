@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from voting.models import Tally, Vote
 
@@ -112,6 +112,37 @@ def tallies_of(model: type[models.Model], target_ids) -> dict[int, tuple[int, in
         target_type=ContentType.objects.get_for_model(model), target_id__in=ids
     ).values_list("target_id", "support", "dont_support")
     return {target: (support, against) for target, support, against in rows}
+
+
+def tallies_and_votes(
+    voter, model: type[models.Model], target_ids
+) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """:func:`tallies_of` and :func:`votes_by_voter` in one query: a vote always has
+    its target's tally row (both are written in the vote's transaction), so the
+    voter's vote is read beside each tally."""
+    if not getattr(voter, "is_authenticated", False):
+        return tallies_of(model, target_ids), {}
+    ids = list(target_ids)
+    if not ids:
+        return {}, {}
+    mine = Vote.objects.filter(
+        voter=voter,
+        target_type=OuterRef("target_type"),
+        target_id=OuterRef("target_id"),
+    ).values("value")[:1]
+    rows = (
+        Tally.objects.filter(
+            target_type=ContentType.objects.get_for_model(model), target_id__in=ids
+        )
+        .annotate(mine=Subquery(mine))
+        .values_list("target_id", "support", "dont_support", "mine")
+    )
+    tallies, votes = {}, {}
+    for target, support, against, value in rows:
+        tallies[target] = (support, against)
+        if value:
+            votes[target] = value
+    return tallies, votes
 
 
 def recount_tally(target: models.Model) -> Tally:

@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from conversations import fragments, queries
 from conversations.models import Campaign, Idea, Theme, Visibility
 from conversations.templatetags.conversation_tags import vote_values
-from voting.services import tallies_of, votes_by_voter
+from voting.services import tallies_and_votes, tallies_of
 
 CARD_TEMPLATE = "conversations/includes/idea_card.html"
 # Orders the tallies decide: their lists are keyed by the votes' version too.
@@ -207,8 +207,10 @@ def _cards(campaign: Campaign, ids: list[int], can_take_part: bool) -> tuple:
 
 def _fill(request, campaign, ids, own_ids, cards, can_take_part: bool) -> SafeString:
     viewer = request.user
-    tallies = tallies_of(Idea, ids)
-    my_votes = votes_by_voter(viewer, Idea, ids) if can_take_part else {}
+    if can_take_part:
+        tallies, my_votes = tallies_and_votes(viewer, Idea, ids)
+    else:
+        tallies, my_votes = tallies_of(Idea, ids), {}
     own = _rows(own_ids) if own_ids else {}
     personal = {
         "csrf_token": get_token(request) if can_take_part else "",
