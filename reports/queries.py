@@ -12,6 +12,7 @@ from reports.models import (
     OutcomeTheme,
     OutcomeThemeIdea,
 )
+from reports.prioritisation import results as prioritisation_results
 
 QUOTES = 3
 
@@ -120,6 +121,7 @@ def report_content(report: ActionReport) -> dict:
         "actions": actions,
         "progress": progress(actions),
         "figures": report.figures,
+        "priorities": prioritisation_results.for_report(report.campaign),
     }
 
 

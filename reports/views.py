@@ -36,6 +36,7 @@ from reports.access import (
 )
 from reports.forms import ActionForm, ReportForm
 from reports.models import ActionReport, OutcomeThemeIdea, SynthesisRun
+from reports.prioritisation import results as prioritisation_results
 
 WORKSPACE_PAGE = 50
 
@@ -560,5 +561,11 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/outcomes.html",
-        {"reports": reports, "campaigns_to_report": campaigns_to_report},
+        {
+            "reports": reports,
+            "campaigns_to_report": campaigns_to_report,
+            "open_rounds": prioritisation_results.open_rounds(
+                campaigns, timezone.now()
+            ),
+        },
     )

@@ -8,6 +8,7 @@ hidden, the next smallest is hidden too.
 
 from django.conf import settings
 from django.db.models import Count, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports import figures
@@ -132,3 +133,27 @@ def by_group(round_: Round, threshold: int | None = None) -> list[dict]:
             }
         )
     return found
+
+
+def for_report(campaign) -> dict | None:
+    """The campaign's round as the action report shows it, or None without one."""
+    round_ = Round.objects.filter(campaign=campaign).first()
+    if round_ is None:
+        return None
+    return {
+        "round": round_,
+        "results": results(round_),
+        "groups": by_group(round_),
+        "still_open": not round_.has_closed(timezone.now()),
+    }
+
+
+def open_rounds(campaigns, now) -> list[Round]:
+    """The open rounds of these campaigns, closing soonest first."""
+    return list(
+        Round.objects.filter(
+            campaign__in=campaigns, opens_at__lte=now, closes_at__gt=now
+        )
+        .select_related("campaign")
+        .order_by("closes_at", "pk")
+    )
