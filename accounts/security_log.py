@@ -1,5 +1,8 @@
 """Security events: who signed in or failed to, what was refused, what was revealed.
 
+Each event is a structured record: the message reads ``event key=value ...`` for
+people, and the record carries the same as fields (``security``: event, outcome,
+request id, ids) for a JSON log store (config/logging_config.py, LOG_FORMAT=json).
 Every line goes to the ``security`` logger, timestamped in UTC whatever TIME_ZONE
 says, so lines from several servers and the proxy can be put side by side. What is
 written is deliberately thin: user ids (never names or emails), a short hash of a
@@ -40,6 +43,8 @@ _SECRETS = [
         ),
         r"\1[redacted]",
     ),
+    # An email address is a person's name by another route: never in a log line.
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
 ]
 
 
@@ -62,6 +67,12 @@ class RedactSecrets(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        fields = getattr(record, "security", None)
+        if isinstance(fields, dict):
+            record.security = {
+                key: redact(value) if isinstance(value, str) else value
+                for key, value in fields.items()
+            }
         return True
 
 
@@ -89,14 +100,31 @@ def route_of(request: HttpRequest) -> str:
     return "(unrouted)"
 
 
+# What an event's name says happened, from its last part; anything else was done.
+_OUTCOMES = {
+    "succeeded": "success",
+    "failed": "failure",
+    "refused": "refused",
+    "hit": "refused",
+    "reached": "refused",
+}
+
+
+def outcome_of(event: str) -> str:
+    return _OUTCOMES.get(event.rsplit(".", 1)[-1], "success")
+
+
 def log_event(
     event: str,
     request: HttpRequest | None = None,
     *,
     level: int = logging.INFO,
+    outcome: str | None = None,
     **fields: Any,
 ) -> None:
-    """Write one security event as ``event key=value ...``.
+    """Write one security event as ``event key=value ...``, with the same as a
+    structured record (``record.security``: event, outcome, fields; the request's id
+    is put on every record by observability.request_id).
 
     Callers pass ids and codes only: never names, emails, free text a person typed,
     or anything that links a person to an anonymous post.
@@ -108,7 +136,12 @@ def log_event(
             fields["user"] = user.pk
         fields.setdefault("ip", client_ip(request))
     parts.extend(f"{key}={value}" for key, value in fields.items())
-    logger.log(level, " ".join(parts))
+    structured = {
+        "event": event,
+        "outcome": outcome or outcome_of(event),
+        **fields,
+    }
+    logger.log(level, " ".join(parts), extra={"security": structured})
 
 
 # Django's auth signals are the one place every sign-in passes (allauth, the admin,

@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONCE
 
 from config.env import envbool, envint, envlist, envstr, redis_database_after
+from config.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "conversations",
     "reports",
+    "observability",
     # Only for its management commands: readiness, restore_drill (platform/RUNBOOK.md).
     "config",
     "reports.prioritisation",
@@ -71,6 +73,8 @@ if MICROSOFT_CLIENT_ID:
     }
 
 MIDDLEWARE = [
+    # First, so every line logged while a request is served carries its id.
+    "observability.request_id.RequestIdMiddleware",
     # /healthz and /readyz, answered before host checks, the HTTPS redirect and
     # sessions: probes name the container's address and speak plain HTTP.
     "config.health.HealthCheckMiddleware",
@@ -389,32 +393,9 @@ FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 300)
 PERSON_CACHE_SECONDS = envint("PERSON_CACHE_SECONDS", 60)
 PERMISSIONS_CACHE_SECONDS = envint("PERMISSIONS_CACHE_SECONDS", 300)
 
-# One console stream, timestamps in UTC. Security events (sign-ins, refusals, rate
-# limits, reveals) go to the "security" logger; every line passes a filter that blanks
-# tokens Django would otherwise write (a password-reset link in a 4xx path).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "accounts.security_log.RedactSecrets"}},
-    "formatters": {
-        "utc": {
-            "()": "accounts.security_log.UTCFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        }
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "utc",
-            "filters": ["redact"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "security": {"level": "INFO"},
-    },
-}
+# One console stream, text or JSON (LOG_FORMAT=json), each line with its request's id;
+# security events as structured records; secrets and emails blanked (config/logging_config.py).
+LOGGING = logging_config(envstr("LOG_FORMAT", "text"), envstr("LOG_LEVEL", "INFO"))
 
 # A form post refused by CSRF protection (usually: the session ended while typing)
 # leads to sign-in and back to the form, where static/js/drafts.js restores the text.
