@@ -250,6 +250,13 @@ class Idea(Post):
         DONE = "done", _("Done")
         NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
 
+    class Source(models.TextChoices):
+        """Where an idea entered on behalf of staff was collected."""
+
+        PAPER = "paper", _("Paper form")
+        EVENT = "event", _("Event")
+        FOCUS_GROUP = "focus_group", _("Focus group")
+
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="ideas"
     )
@@ -289,6 +296,10 @@ class Idea(Post):
     # services.record_outcome, so the idea page shows it without asking reports.
     outcome_note = models.CharField(max_length=300, blank=True)
     outcome_url = models.CharField(max_length=500, blank=True)
+    # Entered by a moderator from a paper form, an event or a focus group
+    # (services.on_behalf): always anonymous; the shared card says where it came from.
+    source = models.CharField(max_length=12, choices=Source.choices, blank=True)
+    collected_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -299,6 +310,14 @@ class Idea(Post):
                 fields=["campaign", "visibility", "-created_at", "merged_into"]
             ),
             models.Index(fields=["campaign", "visibility", "-comment_count"]),
+        ]
+        constraints = [
+            # An idea entered on behalf of staff has no author to show, ever.
+            models.CheckConstraint(
+                condition=models.Q(source="")
+                | models.Q(author__isnull=True, is_anonymous=True),
+                name="idea_on_behalf_is_anonymous",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -440,6 +459,7 @@ class AuditEntry(models.Model):
         PINNED_NOTE = "pinned_note", _("Pinned note changed")
         PUT_FORWARD = "put_forward", _("Put forward to engagement managers")
         CARRIED = "carried", _("Carried into a campaign")
+        ON_BEHALF = "on_behalf", _("Entered on behalf of staff")
 
     class Reason(models.TextChoices):
         OFFENSIVE = "offensive", _("Offensive or abusive")
@@ -608,3 +628,40 @@ class RevealRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Reveal request {self.pk} ({self.state})"
+
+
+class OnBehalfGroups(models.Model):
+    """The profile groups a paper form or an event asked of the person whose idea was
+    entered on their behalf: counted in the participation figures, never shown with
+    the idea."""
+
+    idea = models.OneToOneField(
+        Idea, on_delete=models.CASCADE, related_name="on_behalf_groups"
+    )
+    directorate = models.ForeignKey(
+        "accounts.Directorate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    staff_group = models.ForeignKey(
+        "accounts.StaffGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    band = models.ForeignKey(
+        "accounts.Band",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name_plural = _("groups of ideas entered on behalf of staff")
+
+    def __str__(self) -> str:
+        return f"Groups of idea {self.idea_id}"
