@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "conversations",
     "reports",
+    "search",
     "observability",
     # Only for its management commands: readiness, restore_drill (platform/RUNBOOK.md).
     "config",

@@ -23,6 +23,7 @@ urlpatterns = [
     # The campaign pages first: the busiest, and tried in this order for every request.
     path("", include("conversations.web.urls")),
     path("", include("reports.urls")),
+    path("search/", include("search.urls")),
     path("", include("reports.prioritisation.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("accounts.team_urls")),

@@ -13,7 +13,15 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "accounts", "voting", "notifications", "conversations", "reports")
+APPS = (
+    "config",
+    "accounts",
+    "voting",
+    "notifications",
+    "conversations",
+    "reports",
+    "search",
+)
 MAX_MODULES = 25
 MAX_SHARE = 0.25
 

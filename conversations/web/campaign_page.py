@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Team
-from conversations import fragments, queries, rules, stats
+from conversations import fragments, queries, rules, stats, visits
 from conversations.models import Campaign
 from conversations.templatetags.conversation_tags import time_left
 from conversations.web import idea_cards
@@ -73,6 +73,8 @@ def response(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             "cards": listing.cards,
             "idea_count": listing.count,
             "counts": stats.counts(campaign),
+            # One query (two when a new visit begins): the person's last visit.
+            "visit": visits.record(user, campaign, now),
         },
     )
 

@@ -1,0 +1,95 @@
+"""Full-text search on PostgreSQL: the GIN expression indexes of migration 0001
+(the expressions here are the indexed ones, word for word, so the planner uses
+them), ranked by ``ts_rank`` with an idea's title weighted A."""
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from search.backends import ids_sql
+from search.text import START, STOP
+
+DOCUMENTS = {
+    "idea": (
+        "(setweight(to_tsvector('english'::regconfig, t.title), 'A')"
+        " || to_tsvector('english'::regconfig, t.body))"
+    ),
+    "comment": "(to_tsvector('english'::regconfig, t.body))",
+}
+TABLES = {"idea": "conversations_idea", "comment": "conversations_comment"}
+PERSON_NAME = """(to_tsvector('simple'::regconfig, CASE
+        WHEN s.display_name <> '' THEN s.display_name
+        WHEN btrim(s.first_name || ' ' || s.last_name) <> ''
+          THEN btrim(s.first_name || ' ' || s.last_name)
+        ELSE split_part(s.email, '@', 1) END))"""
+
+
+def tsquery(words: list[str], *, any_word: bool, prefix: bool = False) -> str:
+    """A ``to_tsquery`` text: words are letters and digits only (``text.terms``)."""
+    parts = list(words)
+    if prefix and parts:
+        parts[-1] += ":*"
+    return (" | " if any_word else " & ").join(parts)
+
+
+def ranked(
+    kind: str,
+    permitted: QuerySet,
+    words: list[str],
+    *,
+    any_word: bool = False,
+    names: bool = True,
+    prefix: bool = False,
+    limit: int = 200,
+) -> list[tuple[int, float]]:
+    """(id, score) of the best matches among ``permitted``, best first. A post also
+    matches when every word is in its author's public name, unless it is anonymous."""
+    permitted_sql = ids_sql(permitted)
+    if permitted_sql is None or not words:
+        return []
+    inner, params = permitted_sql
+    document = DOCUMENTS[kind]
+    query = tsquery(words, any_word=any_word, prefix=prefix)
+    sql = (
+        f"SELECT t.id, ts_rank({document}, q.q) AS score "
+        f"FROM {TABLES[kind]} t, to_tsquery('english'::regconfig, %s) q(q) "
+        f"WHERE {document} @@ q.q AND t.id IN ({inner})"
+    )
+    args = [query, *params]
+    if names:
+        sql += (
+            f" UNION SELECT t.id, 0.01 FROM {TABLES[kind]} t "
+            "JOIN accounts_staffmember s ON s.id = t.author_id "
+            f"WHERE NOT t.is_anonymous AND {PERSON_NAME} @@ "
+            "to_tsquery('simple'::regconfig, %s) "
+            f"AND t.id IN ({inner})"
+        )
+        args += [tsquery(words, any_word=False), *params]
+    sql = f"SELECT id, max(score) AS score FROM ({sql}) m GROUP BY id "
+    sql += "ORDER BY score DESC, id DESC LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*args, limit])
+        return [(pk, float(score)) for pk, score in cursor.fetchall()]
+
+
+def headlines(
+    kind: str, ids: list[int], words: list[str], *, any_word: bool = False
+) -> dict[int, tuple[str, str]]:
+    """Each post's title and body with matches between START and STOP."""
+    if not ids or not words:
+        return {}
+    options = f'HighlightAll=true, StartSel="{START}", StopSel="{STOP}"'
+    title = (
+        "ts_headline('english'::regconfig, t.title, q.q, %s)"
+        if kind == "idea"
+        else "''"
+    )
+    sql = (
+        f"SELECT t.id, {title}, ts_headline('english'::regconfig, t.body, q.q, %s) "
+        f"FROM {TABLES[kind]} t, to_tsquery('english'::regconfig, %s) q(q) "
+        "WHERE t.id = ANY(%s)"
+    )
+    args = [options] if kind == "idea" else []
+    args += [options, tsquery(words, any_word=True), list(ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return {pk: (t, b) for pk, t, b in cursor.fetchall()}
