@@ -123,7 +123,12 @@ if DATABASE_URL:
     # of the sync pool would keep its own, so the default is to close after each request.
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0)
+            DATABASE_URL,
+            conn_max_age=envint("CONN_MAX_AGE", 0),
+            # A kept connection is checked before a request reuses it, and with the
+            # pool below Django passes ConnectionPool.check_connection as its `check`:
+            # connections ended by a PostgreSQL restart are replaced, never handed out.
+            conn_health_checks=True,
         )
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = envstr(
@@ -424,5 +429,7 @@ if (
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": envint("DB_POOL_MAX", 8),
-        "timeout": 10,
+        # How long a request waits for a connection (PostgreSQL restarting) before
+        # it is answered 503 "Please try again" (config/errors.py).
+        "timeout": envint("DB_POOL_TIMEOUT", 10),
     }

@@ -32,3 +32,7 @@ urlpatterns = [
 
 # allauth answers its rate limits (sign-in, sign-up, password reset) with this.
 handler429 = "accounts.views.rate_limited"
+# A database restarting under a request answers 503 "Please try again"; a body over
+# DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 naming the limit (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"

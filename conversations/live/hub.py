@@ -38,6 +38,8 @@ from conversations.models import Campaign
 logger = logging.getLogger(__name__)
 
 TALLY_INTERVAL = 0.25  # seconds between tally frames per campaign, per process
+TALLY_RETRY_MAX = 4.0  # a failed tally read is retried after 0.5, 1, 2, 4, 4... s
+_failing_flushes: set[int] = set()  # campaigns whose tallies could not be read
 # Joins and leaves only mark the count changed: local sockets get the new count and other
 # processes hear it at most once per interval, so N viewers joining at once cost O(N)
 # frames, not N*(N-1)/2 (a new viewer already gets the count in its greeting).
@@ -176,15 +178,42 @@ class Hub:
             self._spawn(self._flush_later(campaign_id))
 
     async def _flush_later(self, campaign_id: int) -> None:
-        await asyncio.sleep(TALLY_INTERVAL)
-        self.flush_scheduled.discard(campaign_id)
-        targets, self.dirty[campaign_id] = self.dirty[campaign_id], set()
-        if not self.local_viewers(campaign_id):
+        """Send the exact tallies of what was marked dirty. A read that fails (the
+        database restarting) leaves them owed and is tried again with back-off for as
+        long as anyone here watches, so no viewer keeps a wrong tally; it never ends
+        in an exception nobody sees. Logged once per outage, not per try."""
+        delay = TALLY_INTERVAL
+        while True:
+            await asyncio.sleep(delay)
+            self.flush_scheduled.discard(campaign_id)
+            targets, self.dirty[campaign_id] = self.dirty[campaign_id], set()
+            if not self.local_viewers(campaign_id):
+                return
+            try:
+                frame = await _tally_frame(campaign_id, targets)
+            except Exception:  # noqa: BLE001 - owed, so retried, never dropped
+                self.dirty[campaign_id] |= targets
+                if campaign_id in self.flush_scheduled:
+                    return  # marked again meanwhile: that flush takes them all
+                self.flush_scheduled.add(campaign_id)
+                delay = min(delay * 2, TALLY_RETRY_MAX)
+                if campaign_id not in _failing_flushes:
+                    _failing_flushes.add(campaign_id)
+                    logger.warning(
+                        "Live tallies of campaign %s could not be read; retrying "
+                        "every %s s at most",
+                        campaign_id,
+                        TALLY_RETRY_MAX,
+                        exc_info=True,
+                    )
+                continue
+            if campaign_id in _failing_flushes:
+                _failing_flushes.discard(campaign_id)
+                logger.warning("Live tallies of campaign %s sent again", campaign_id)
+            self._send_local(
+                campaign_group(campaign_id), json.dumps(frame, separators=(",", ":"))
+            )
             return
-        frame = await _tally_frame(campaign_id, targets)
-        self._send_local(
-            campaign_group(campaign_id), json.dumps(frame, separators=(",", ":"))
-        )
 
     # -- viewers across processes ----------------------------------------------
     def _schedule_presence(self, campaign_id: int) -> None:
