@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("search/", include("search.urls")),
     path("", include("reports.prioritisation.urls")),
+    path("", include("conversations.web.on_behalf_urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("accounts.team_urls")),
     path("directory/", include("accounts.directory_urls")),

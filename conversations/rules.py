@@ -262,3 +262,9 @@ def can_run_board(user, campaign: Campaign) -> bool:
     return campaign.is_board and (
         can_manage(user) or leads_team(user, campaign.team_id)
     )
+
+
+def can_enter_on_behalf(user, campaign: Campaign) -> bool:
+    """Enter ideas collected on paper or at an event: whoever moderates the campaign
+    (moderators, engagement managers, its named moderators, a board's leads)."""
+    return can_moderate(user, campaign)

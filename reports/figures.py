@@ -228,14 +228,31 @@ def _suppress(groups: list[dict], threshold: int) -> None:
             min(shown, key=lambda g: (g["people"], g["name"]))["suppressed"] = True
 
 
+def _entered_ideas(campaign: Campaign):
+    """Visible ideas entered on behalf of staff (conversations.services.on_behalf):
+    each stands for one person taking part who has no account row to count."""
+    return _visible_ideas(campaign).exclude(source="")
+
+
 def _group_counts(campaign: Campaign, path: str) -> dict[int | None, int]:
-    return dict(
+    counts = dict(
         Participation.objects.filter(campaign=campaign)
         .order_by()
         .values(path)
         .annotate(n=Count("pk"))
         .values_list(path, "n")
     )
+    # An entered idea counts in the group its form asked, or as "not given".
+    entered = f"on_behalf_groups__{path.removeprefix('staff_member__')}"
+    for group, n in (
+        _entered_ideas(campaign)
+        .order_by()
+        .values(entered)
+        .annotate(n=Count("pk"))
+        .values_list(entered, "n")
+    ):
+        counts[group] = counts.get(group, 0) + n
+    return counts
 
 
 def breakdown(
@@ -351,7 +368,10 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> dict:
     """Every figure of the analytics page, as JSON-ready data."""
     now = now or timezone.now()
     threshold = settings.SMALL_GROUP_THRESHOLD
-    people = Participation.objects.filter(campaign=campaign).count()
+    people = (
+        Participation.objects.filter(campaign=campaign).count()
+        + _entered_ideas(campaign).count()
+    )
     themes = themes_by_activity(campaign)
     totals = _totals(campaign, themes)
     headcount = _headcount()
