@@ -78,18 +78,32 @@ class LoggedServer(Server):
         return [line for line in self.log.read_text().splitlines() if text in line]
 
 
-def start_app(extra_env: dict[str, str], log: Path) -> LoggedServer:
-    """A uvicorn worker serving config.asgi on the test database (as
-    ``tests.servers.start_server``), with extra settings and its output in ``log``."""
+def _command(kind: str, port: int) -> list[str]:
+    if kind == "granian":  # the page server of platform/Procfile, one worker
+        return [
+            sys.executable, "-m", "granian", "--interface", "wsgi",
+            "config.wsgi:application", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", "1", "--no-ws", "--log-level", "warning",
+        ]  # fmt: skip
+    return [
+        sys.executable, "-m", "uvicorn", "config.asgi:application",
+        "--host", "127.0.0.1", "--port", str(port),
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+
+
+def start_app(
+    extra_env: dict[str, str], log: Path, kind: str = "uvicorn"
+) -> LoggedServer:
+    """A worker serving the test database (uvicorn and config.asgi as
+    ``tests.servers.start_server``, or granian and config.wsgi), with extra settings
+    and its output in ``log``."""
     port = _free_port()
-    env = {**_server_env(), "LOG_LEVEL": "INFO", **extra_env}
+    # STATIC_MANIFEST=0: pages need not wait for collectstatic to know every file.
+    env = {**_server_env(), "LOG_LEVEL": "INFO", "STATIC_MANIFEST": "0", **extra_env}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                sys.executable, "-m", "uvicorn", "config.asgi:application",
-                "--host", "127.0.0.1", "--port", str(port),
-                "--no-access-log", "--log-level", "warning",
-            ],
+            _command(kind, port),
             cwd=settings.BASE_DIR,
             env=env,
             stdout=out,
