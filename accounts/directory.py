@@ -32,7 +32,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import backends
+from accounts import backends, signals
 from accounts.models import (
     Band,
     Directorate,
@@ -595,6 +595,10 @@ def apply_import(
         is_active=False
     )
     backends.forget([p.pk for p in world.former])
+    # No post_save for a bulk update: tell the apps (their open sockets close).
+    signals.people_changed.send(
+        sender=StaffMember, person_ids=[p.pk for p in world.former]
+    )
 
     _invite_on_commit([p.pk for p in created])
     # Figures only: no names or emails in the log.

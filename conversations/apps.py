@@ -8,5 +8,7 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         from conversations import versions
+        from conversations.live import access
 
         versions.connect()
+        access.connect()  # live sockets close when access is taken away

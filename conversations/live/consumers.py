@@ -2,7 +2,13 @@
 
 Consumers never write. A viewer's writes go over HTTP to the services, so there is one
 path for validation, CSRF and rate limits. The only messages a client may send are
-read requests: catch up on missed events, or refresh some tallies.
+read requests: catch up on missed events (and get the current tallies of what the page
+shows), or refresh some tallies. Anything else is refused with an error frame and
+logged; the socket stays open unless the client floods.
+
+A socket closes for good when its viewer's access ends (``conversations.live.access``:
+signed out, account switched off, no longer in the audience), and when its client
+stops reading (a bounded backlog and a time-out on each send).
 """
 
 import asyncio
@@ -15,12 +21,11 @@ from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
 from conversations import queries, rules
-from conversations.live import events
-from conversations.live.hub import get_hub
+from conversations.live import access, events
+from conversations.live.hub import get_hub, tally_snapshot
 from conversations.models import Campaign
 
 logger = logging.getLogger(__name__)
@@ -31,20 +36,20 @@ RATE_LIMIT = 20  # client messages per RATE_WINDOW; beyond it they are refused
 RATE_WINDOW = 10.0
 RATE_CLOSE = 3 * RATE_LIMIT  # a client this far over the limit is disconnected
 SEND_QUEUE = 500  # frames waiting for a slow client before it is disconnected
-# A socket on a board or a team-aimed campaign checks this often that its viewer is
-# still allowed in: someone removed from the team stops receiving its events without
-# the open socket outliving the removal. Organisation-wide campaigns need no check.
-RECHECK_SECONDS = 60.0
+# A client that has not taken one frame in this long has stopped reading: dropped,
+# well before the server's ping time-out (20 s + 20 s), and nobody else waits for it.
+SEND_TIMEOUT = 5.0
 
-CLOSE_FORBIDDEN = 4403
+CLOSE_SIGNED_OUT = access.CLOSE_SIGNED_OUT
+CLOSE_FORBIDDEN = access.CLOSE_FORBIDDEN
 CLOSE_TOO_SLOW = 4408
 CLOSE_ABUSE = 4429
-CLOSE_TOO_BIG = 1009
 
 
 class CampaignConsumer(AsyncWebsocketConsumer):
-    # Fan-out goes through the process hub (one layer channel per process), so this
-    # consumer joins no layer groups of its own.
+    # No layer channel of its own: the worker's one reader of the layer
+    # (conversations.live.receiver) hands this socket what is meant for it.
+    channel_layer_alias = None
 
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
@@ -54,35 +59,42 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         self.writer: asyncio.Task | None = None
         self.closing = False
         self.viewers_known: int | None = None  # the count this viewer was last told
-        self.recheck: asyncio.Task | None = None
         self.recent: list[float] | None = None
+        self.watching = False
         scope = self.scope
         self.campaign_id = campaign_id = scope["url_route"]["kwargs"]["campaign_id"]
         # Channels' AuthMiddlewareStack has found the person of the session.
-        access = await _authorise(scope["user"], campaign_id)
+        allowed = await _authorise(scope["user"], campaign_id)
         self.language = language_of(scope)
-        if not access.allowed:
+        self.user_id = allowed.user_id
+        self.session_key = _session_key(scope)
+        self.moderates = allowed.moderates
+        if not allowed.allowed:
             logger.info(
-                "Websocket refused: user %s, campaign %s", access.user_id, campaign_id
+                "Websocket refused: user %s, campaign %s", allowed.user_id, campaign_id
             )
             # Accept, then close with our code: a handshake refusal would look like a
             # network failure, and the page would keep trying to reconnect.
             await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        if access.restricted:
-            self.recheck = asyncio.get_running_loop().create_task(
-                self._recheck_access()
-            )
         self.hub = await get_hub()
         self.groups_joined = [events.campaign_group(campaign_id)]
-        if access.moderates:
+        if allowed.moderates:
             self.groups_joined.append(events.moderators_group(campaign_id))
         await self.accept()
         await self.hub.subscribe(self, self.groups_joined, campaign_id)
+        # In the person's group too, so access taken away closes this socket.
+        await access.watch(self)
+        self.watching = True
         self.viewers_known = self.hub.viewers(campaign_id)
         hello = json.dumps(
-            {"type": "hello", "seq": access.seq, "viewers": self.viewers_known}
+            {
+                "type": "hello",
+                "seq": allowed.seq,
+                "viewers": self.viewers_known,
+                "live": self.hub.live,  # False while the layer (Redis) is down
+            }
         )
         if self.backlog is not None:
             self.enqueue(hello)
@@ -103,27 +115,31 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         if self.groups_joined:
             groups, self.groups_joined = self.groups_joined, []
             await self.hub.unsubscribe(self, groups, self.campaign_id)
+        if self.watching:
+            self.watching = False
+            await access.unwatch(self)
         self.backlog = None
-        if self.writer is not None:
+        if self.writer is not None and self.writer is not asyncio.current_task():
             self.writer.cancel()
-            self.writer = None
-        if self.recheck is not None and self.recheck is not asyncio.current_task():
-            self.recheck.cancel()
-        self.recheck = None
+        self.writer = None
 
-    async def _recheck_access(self) -> None:
-        """Close the socket once its viewer may no longer see the conversation."""
-        user_id = self.scope["user"].pk
-        while not self.closing:
-            await asyncio.sleep(RECHECK_SECONDS)
-            if not await _still_allowed(user_id, self.campaign_id):
-                logger.info(
-                    "Websocket closed, no longer allowed: user %s, campaign %s",
-                    user_id,
-                    self.campaign_id,
-                )
-                self._close_soon(CLOSE_FORBIDDEN)
-                return
+    # -- asked by conversations.live.access ----------------------------------------
+    async def end(self, code: int) -> None:
+        """Access ended: close for good (the page does not reconnect)."""
+        self._close_soon(code)
+
+    async def regroup(self, moderates: bool) -> None:
+        """Still a viewer, but now does (or no longer does) moderate the campaign."""
+        if self.closing:
+            return
+        group = events.moderators_group(self.campaign_id)
+        self.moderates = moderates
+        if moderates and group not in self.groups_joined:
+            self.groups_joined.append(group)
+            await self.hub.receiver.join(group, self)
+        elif not moderates and group in self.groups_joined:
+            self.groups_joined.remove(group)
+            await self.hub.receiver.leave(group, self, linger=True)
 
     def enqueue(self, frame: str) -> None:
         """Called by the hub for every frame; never blocks the hub."""
@@ -156,7 +172,17 @@ class CampaignConsumer(AsyncWebsocketConsumer):
     async def _write_backlog(self) -> None:
         try:
             while self.backlog:
-                await self.send(text_data=self.backlog.popleft())
+                frame = self.backlog.popleft()
+                try:
+                    async with asyncio.timeout(SEND_TIMEOUT):
+                        await self.send(text_data=frame)
+                except TimeoutError:
+                    logger.warning(
+                        "Websocket stopped reading, disconnecting: campaign %s",
+                        self.campaign_id,
+                    )
+                    self._close_soon(CLOSE_TOO_SLOW)
+                    return
         finally:
             if self.writer is asyncio.current_task():
                 self.writer = None
@@ -171,13 +197,10 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         size = (
             len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
         )
-        if size > MAX_MESSAGE_BYTES:
-            logger.warning("Websocket message too large (%d bytes), closing", size)
-            self.closing = True
-            await self._shut(CLOSE_TOO_BIG)
-            return
         if not self._within_rate():
             return
+        if size > MAX_MESSAGE_BYTES:
+            return self._refuse(f"message too large ({size} bytes)")
         if text_data is None:
             return self._refuse("binary frames are not accepted")
         try:
@@ -191,7 +214,12 @@ class CampaignConsumer(AsyncWebsocketConsumer):
             after = message.get("after")
             if not _is_id(after, allow_zero=True):
                 return self._refuse("catch_up needs a non-negative integer 'after'")
-            await self._catch_up(after)
+            targets = message.get("targets", [])
+            if targets and not _valid_targets(targets):
+                return self._refuse(
+                    f"catch_up takes up to {MAX_TALLY_IDS} [kind, id] targets"
+                )
+            await self._catch_up(after, targets)
         elif kind == "tallies":
             targets = message.get("targets")
             if not _valid_targets(targets):
@@ -222,7 +250,11 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         )
         self.enqueue(json.dumps({"type": "error", "reason": reason}))
 
-    async def _catch_up(self, after: int) -> None:
+    async def _catch_up(self, after: int, targets: list) -> None:
+        """Everything numbered after ``after``, then the current tallies of
+        ``targets`` and the campaign's figures: votes are not numbered events, so a
+        page back from a lost connection (a restarted worker, Redis back) would
+        otherwise keep the tallies it had."""
         missed = await database_sync_to_async(events.events_after)(
             self.campaign_id, after
         )
@@ -232,6 +264,8 @@ class CampaignConsumer(AsyncWebsocketConsumer):
         for payload in missed:
             frame = events.for_language(payload, self.language)
             self.enqueue(json.dumps(frame, separators=(",", ":")))
+        snapshot = await tally_snapshot(self.campaign_id, {tuple(t) for t in targets})
+        self.enqueue(json.dumps(snapshot, separators=(",", ":")))
         self.enqueue(
             json.dumps(
                 {"type": "caught_up", "seq": missed[-1]["seq"] if missed else after}
@@ -277,12 +311,16 @@ def _valid_targets(targets) -> bool:
     )
 
 
+def _session_key(scope: dict) -> str | None:
+    session = scope.get("session")  # Channels' SessionMiddleware
+    return getattr(session, "session_key", None) if session is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class Access:
     allowed: bool
     moderates: bool = False
     seq: int = 0
-    restricted: bool = False  # only some people may watch: recheck now and then
     user_id: int | None = None
 
 
@@ -298,20 +336,8 @@ def _authorise(user, campaign_id: int) -> Access:
         True,
         moderates=rules.can_moderate(user, campaign),
         seq=campaign.last_event_seq,
-        restricted=campaign.is_board or campaign.audience_teams.exists(),
         user_id=user.pk,
     )
-
-
-@database_sync_to_async
-def _still_allowed(user_id: int, campaign_id: int) -> bool:
-    """The connect-time rule asked again, of the viewer as the database has them now
-    (team memberships, roles, an account closed since)."""
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if user is None or campaign is None:
-        return False
-    return rules.can_view(user, campaign, timezone.now())
 
 
 _tallies = database_sync_to_async(queries.visible_tallies)

@@ -232,9 +232,6 @@ def broadcast(
     logged once (``layer_failures``). Returns a future of whether it was sent, which
     callers may ignore (tests wait on it), or None when no layer is configured.
     """
-    layer = get_channel_layer()
-    if layer is None:
-        return None
     group = group or campaign_group(campaign_id)
     message = {
         "type": LAYER_MESSAGE_TYPE,
@@ -242,6 +239,15 @@ def broadcast(
         "group": group,
         "payload": payload,
     }
+    return publish(group, message)
+
+
+def publish(group: str, message: dict) -> "concurrent.futures.Future[bool] | None":
+    """Hand ``message`` for ``group`` on every worker to the layer, in order, without
+    waiting (what :func:`broadcast` and the access notices use). Never raises."""
+    layer = get_channel_layer()
+    if layer is None:
+        return None
     sent: concurrent.futures.Future[bool] = concurrent.futures.Future()
     loop = _caller_event_loop() or _publisher_loop()
     loop.call_soon_threadsafe(_outbox(loop).put, layer, group, message, sent)

@@ -1,15 +1,19 @@
 """Process-local fan-out of live events to the websockets of this worker.
 
 The channel layer carries one message per worker process, not one per viewer: each
-process has one :class:`Hub` (per event loop) with a single layer channel, which joins
-the group of every campaign that has a local viewer. A message arriving for a group is
+process has one :class:`Hub` (per event loop), fed by the worker's one reader of the
+layer (:mod:`conversations.live.receiver`), which joins the group of every campaign
+that has a local viewer. A message arriving for a group is
 encoded once and handed to every local socket of that group through its own bounded
 queue, so a slow client never holds up the others (it is disconnected when its queue
 is full, and catches up when it reconnects).
 
 The hub also coalesces tallies (votes only mark targets dirty; the hub sends the exact
 numbers read from the database at most ``TALLY_INTERVAL`` apart) and counts viewers
-across processes (each hub announces its local count; every hub sums what it hears).
+across processes (each hub announces its local count every ``PRESENCE_HEARTBEAT``;
+every hub sums what it heard in the last ``PRESENCE_STALE`` seconds, so a killed
+worker's viewers drop out within 10 s). When the layer pauses or resumes (Redis down
+and back) every local page is told, and on resuming catches up by itself.
 """
 
 import asyncio
@@ -21,7 +25,6 @@ from collections import defaultdict
 from dataclasses import asdict
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 
 from config.per_loop import PerLoop
@@ -33,6 +36,7 @@ from conversations.live.events import (
     campaign_group,
     for_language,
 )
+from conversations.live.receiver import get_receiver, stop_receiver
 from conversations.models import Campaign
 
 logger = logging.getLogger(__name__)
@@ -49,17 +53,15 @@ PRESENCE_INTERVAL = 0.4
 # long as the joins last. Past this many frames a second the interval grows with the
 # crowd (1,000 local viewers: a count at most once a second).
 COUNT_FRAMES_PER_SECOND = 1000
-PRESENCE_HEARTBEAT = 20.0  # re-announce so counts survive a lost message
-PRESENCE_STALE = 60.0  # forget a process that stopped announcing (crashed)
+PRESENCE_HEARTBEAT = 2.5  # re-announce so counts survive a lost message
+PRESENCE_STALE = 7.0  # forget a process that stopped announcing (killed)
 INTERNAL_TYPES = {"tally.dirty", "presence"}
 
 
 class Hub:
     def __init__(self) -> None:
         self.id = uuid.uuid4().hex[:12]
-        self.layer = get_channel_layer()
-        self.channel: str | None = None
-        self.sockets: dict[str, set] = defaultdict(set)  # group -> local consumers
+        self.receiver = None  # the worker's reader of the layer, set by start()
         self.dirty: dict[int, set[tuple[str, int]]] = defaultdict(set)
         self.flush_scheduled: set[int] = set()
         self.presence: dict[int, dict[str, tuple[int, float]]] = defaultdict(dict)
@@ -71,10 +73,34 @@ class Hub:
 
     # -- lifecycle ---------------------------------------------------------------
     async def start(self) -> None:
-        self.channel = await self.layer.new_channel("hub.")
-        self._spawn(self._receive_forever())
+        self.receiver = await get_receiver()
+        self.receiver.handle(LAYER_MESSAGE_TYPE, self._dispatch)
+        self.receiver.on_state(self._layer_state)
         self._spawn(self._heartbeat_forever())
         self._started.set()
+
+    @property
+    def sockets(self) -> dict[str, set]:
+        """group -> local consumers (held by the receiver, shared with the bell)."""
+        return self.receiver.members
+
+    @property
+    def live(self) -> bool:
+        """Whether the channel layer answers (False while Redis is down)."""
+        return self.receiver.live
+
+    def _layer_state(self, live: bool) -> None:
+        """Tell every local page that live updates paused or resumed; a resumed page
+        asks for what it missed (events by number, then the tallies it shows)."""
+        frame = _encode({"type": "live", "state": "live" if live else "paused"})
+        done = set()
+        for group, members in list(self.sockets.items()):
+            if not group.startswith("campaign."):
+                continue
+            for consumer in list(members):
+                if consumer not in done:
+                    done.add(consumer)
+                    consumer.enqueue(frame)
 
     def _spawn(self, coroutine) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -85,17 +111,14 @@ class Hub:
     # -- local sockets -----------------------------------------------------------
     async def subscribe(self, consumer, groups: list[str], campaign_id: int) -> None:
         for group in groups:
-            if not self.sockets[group]:
-                await self.layer.group_add(group, self.channel)
-            self.sockets[group].add(consumer)
+            await self.receiver.join(group, consumer)
         self._schedule_presence(campaign_id)
 
     async def unsubscribe(self, consumer, groups: list[str], campaign_id: int) -> None:
         for group in groups:
-            members = self.sockets.get(group)
-            if members is None:
-                continue
-            members.discard(consumer)
+            # Stay in the layer group for now: the next announcement leaves it if
+            # nobody has come back (a reload leaves and joins again at once).
+            await self.receiver.leave(group, consumer, linger=True)
         self._schedule_presence(campaign_id)
 
     def local_viewers(self, campaign_id: int) -> int:
@@ -126,31 +149,7 @@ class Hub:
                 frames[language] = _encode(for_language(payload, language))
             consumer.enqueue(frames[language])
 
-    # -- messages from the layer ------------------------------------------------
-    async def _receive_forever(self) -> None:
-        while True:
-            try:
-                message = await self.layer.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # noqa: BLE001 - keep serving; retry after a pause
-                if asyncio.current_task().cancelling():
-                    # A cancelled read can surface as the client's own timeout error.
-                    raise asyncio.CancelledError from error
-                logger.warning(
-                    "Live hub could not read from the channel layer: %r", error
-                )
-                await asyncio.sleep(1.0)
-                continue
-            try:
-                await self._dispatch(message)
-            except Exception:
-                logger.exception("Live hub failed to dispatch a message")
-            # Let the sockets' writers run before the next message: a burst already
-            # buffered by the layer would otherwise fill every backlog at once, and
-            # close fast clients as if they were slow.
-            await asyncio.sleep(0)
-
+    # -- messages from the layer (through the receiver) ----------------------------
     async def _dispatch(self, message: dict) -> None:
         if message.get("type") != LAYER_MESSAGE_TYPE:
             return
@@ -242,13 +241,10 @@ class Hub:
         count = self.local_viewers(campaign_id)
         broadcast(campaign_id, {"type": "presence", "hub": self.id, "count": count})
         if count == 0:
-            # Last local viewer gone: stop receiving this campaign's messages. Check each
-            # group again before leaving it: a socket may have joined during an await.
-            for group in [g for g, members in self.sockets.items() if not members]:
-                if self.sockets.get(group):
-                    continue
-                self.sockets.pop(group, None)
-                await self.layer.group_discard(group, self.channel)
+            # Last local viewer gone: stop receiving this campaign's messages.
+            await self.receiver.prune(
+                [g for g, members in self.sockets.items() if not members]
+            )
 
     def _push_viewers(self, campaign_id: int) -> None:
         """Tell each local socket the count, unless it already has that number (a new
@@ -266,13 +262,32 @@ class Hub:
         while True:
             await asyncio.sleep(PRESENCE_HEARTBEAT)
             for campaign_id in list(self.viewers_sent):
-                if self.local_viewers(campaign_id):
-                    # Re-joining also refreshes group membership before the layer expires it.
-                    for group, members in list(self.sockets.items()):
-                        if members:
-                            await self.layer.group_add(group, self.channel)
-                    await self._announce(campaign_id)
-                self._push_viewers(campaign_id)
+                try:
+                    if self.local_viewers(campaign_id):
+                        await self._announce(campaign_id)
+                    self._push_viewers(campaign_id)  # a silent worker drops out
+                except Exception:  # noqa: BLE001 - one campaign must not stop the rest
+                    logger.exception("Live hub heartbeat failed")
+                self._forget_stale(campaign_id)
+
+    def _forget_stale(self, campaign_id: int) -> None:
+        now = time.monotonic()
+        heard = self.presence[campaign_id]
+        for hub_id in [
+            h for h, (_n, at) in heard.items() if now - at >= PRESENCE_STALE
+        ]:
+            heard.pop(hub_id, None)
+        if not heard and not self.local_viewers(campaign_id):
+            self.presence.pop(campaign_id, None)
+            self.viewers_sent.pop(campaign_id, None)
+
+    async def stop(self) -> None:
+        tasks = list(self._tasks)
+        async with asyncio.timeout(5):
+            while not all(task.done() for task in tasks):
+                for task in tasks:
+                    task.cancel()
+                await asyncio.wait(tasks, timeout=0.1)
 
 
 def _encode(payload: dict) -> str:
@@ -282,9 +297,19 @@ def _encode(payload: dict) -> str:
 @database_sync_to_async
 def _tally_frame(campaign_id: int, targets: set[tuple[str, int]]) -> dict:
     items = queries.visible_tallies(campaign_id, targets)
-    campaign = Campaign(pk=campaign_id)
+    # The row as it is now: the figures are shared under its versions, and an unsaved
+    # stand-in's would never move (the figures would stay as first counted).
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return {"type": "tallies", "items": items}
     counts = stats.counts(campaign)
     return {"type": "tallies", "items": items, "counts": asdict(counts)}
+
+
+async def tally_snapshot(campaign_id: int, targets: set[tuple[str, int]]) -> dict:
+    """The current tallies of ``targets`` and the campaign's figures, as one frame
+    (what a page that reconnects or resumes is sent)."""
+    return await _tally_frame(campaign_id, targets)
 
 
 async def _started() -> Hub:
@@ -299,3 +324,11 @@ _hubs = PerLoop(_started)
 async def get_hub() -> Hub:
     """The hub of the running event loop (one per worker process), started on first use."""
     return await _hubs.get()
+
+
+async def stop_hub() -> None:
+    """Stop this loop's hub and its receiver (tests, before their loop closes)."""
+    hub = _hubs.forget()
+    if hub is not None:
+        await hub.stop()
+    await stop_receiver()

@@ -5,7 +5,11 @@ const link = document.querySelector("[data-bell]");
 const badge = document.querySelector("[data-unread]");
 const number = document.querySelector("[data-unread-count]");
 const announcer = document.querySelector("[data-bell-announce]");
-const FORBIDDEN = 4403;
+// Access has ended (signed out, account switched off, not allowed): never reconnect.
+const FINAL = [4401, 4403];
+let retry = null;
+let ended = false;
+let socket = null;
 
 function show(count) {
   const previous = Number(number.textContent) || 0;
@@ -17,11 +21,12 @@ function show(count) {
   }
 }
 
-function connect(delay) {
+function connect(attempts) {
+  retry = null;
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-  const socket = new WebSocket(scheme + location.host + link.dataset.bell);
+  socket = new WebSocket(scheme + location.host + link.dataset.bell);
   socket.addEventListener("open", () => {
-    delay = 1000;
+    attempts = 0;
     link.dataset.bellState = "live";
   });
   socket.addEventListener("message", (event) => {
@@ -31,10 +36,21 @@ function connect(delay) {
   });
   socket.addEventListener("close", (event) => {
     link.dataset.bellState = "closed";
-    if (event.code === FORBIDDEN) return;
-    const next = Math.min(delay * 2, 60000);
-    setTimeout(() => connect(next), delay + Math.random() * 500);
+    if (FINAL.includes(event.code)) {
+      ended = true;
+      return;
+    }
+    // Full jitter, capped at 2 s (as the campaign page's socket).
+    const delay = Math.random() * Math.min(2000, 250 * 2 ** attempts);
+    retry = setTimeout(() => connect(attempts + 1), delay);
   });
 }
 
-if (link && badge && number && "WebSocket" in window) connect(1000);
+if (link && badge && number && "WebSocket" in window) {
+  connect(0);
+  window.addEventListener("online", () => {
+    if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
+    clearTimeout(retry);
+    connect(0);
+  });
+}

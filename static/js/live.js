@@ -11,9 +11,14 @@ function start(root) {
   const stateEl = root.querySelector("[data-live-state]");
   const viewersEl = root.querySelector("[data-viewers]");
   const announcer = root.querySelector("[data-announcer]");
+  const reloadLink = root.querySelector("[data-live-reload]");
+  // Close codes after which the page must not reconnect: access has ended.
+  const FINAL = { 4401: "signedout", 4403: "noaccess" };
   let lastSeq = Number(text.seq) || 0;
   let socket = null;
   let attempts = 0;
+  let retry = null;
+  let ended = false;
   let catchingUp = false;
   const pending = new Map(); // events that arrived ahead of a gap, by seq
   const unseenIdeas = []; // html of new ideas held back behind the "show" bar
@@ -22,7 +27,15 @@ function start(root) {
   setState("reconnecting");
   connect();
 
+  // Back online: try now, not at the end of a back-off.
+  window.addEventListener("online", () => {
+    if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
+    clearTimeout(retry);
+    connect();
+  });
+
   function connect() {
+    retry = null;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + text.ws);
     socket.addEventListener("open", () => {
@@ -41,15 +54,17 @@ function start(root) {
     });
     socket.addEventListener("close", (event) => {
       catchingUp = false;
-      if (event.code === 4403) {
-        setState("offline");
+      if (FINAL[event.code]) {
+        ended = true; // access has ended: never reconnect into it
+        setState(FINAL[event.code]);
         return;
       }
       setState("reconnecting");
-      // Exponential back-off with jitter: 1 s, 2 s, 4 s ... up to 30 s.
-      const delay = Math.min(30000, 1000 * 2 ** attempts) * (0.5 + Math.random() / 2);
+      // Back-off with full jitter, capped at 2 s: a page is back within 2 s of its
+      // server, and a restarted worker's thousands of pages spread over those 2 s.
+      const delay = Math.random() * Math.min(2000, 250 * 2 ** attempts);
       attempts += 1;
-      setTimeout(connect, delay);
+      retry = setTimeout(connect, delay);
     });
   }
 
@@ -58,16 +73,31 @@ function start(root) {
   }
 
   function requestCatchUp() {
+    // What was posted meanwhile, by number, then the current tallies of what is shown
+    // (votes are not numbered events).
     if (catchingUp) return;
     catchingUp = true;
-    send({ type: "catch_up", after: lastSeq });
+    send({ type: "catch_up", after: lastSeq, targets: shownTargets() });
   }
 
   function handle(message) {
     switch (message.type) {
       case "hello":
+        if (message.live === false) setState("paused");
+        showViewers(message.viewers);
+        return;
       case "viewers":
-        showViewers(message.viewers ?? message.count);
+        showViewers(message.count);
+        return;
+      case "live":
+        // The server's channel layer (Redis) paused or came back: on return, catch up.
+        if (message.state === "paused") {
+          setState("paused");
+        } else {
+          setState("live");
+          catchingUp = false;
+          requestCatchUp();
+        }
         return;
       case "tallies":
         applyTallies(message);
@@ -75,7 +105,6 @@ function start(root) {
       case "caught_up":
         catchingUp = false;
         drainPending();
-        refreshVisibleTallies();
         return;
       case "reload":
         catchingUp = false;
@@ -334,14 +363,11 @@ function start(root) {
     }
   }
 
-  function refreshVisibleTallies() {
-    const targets = [...document.querySelectorAll("[data-vote-target]")]
-      .slice(0, 100)
-      .map((el) => {
-        const [kind, id] = el.dataset.voteTarget.split("-");
-        return [kind, Number(id)];
-      });
-    if (targets.length) send({ type: "tallies", targets });
+  function shownTargets() {
+    return [...document.querySelectorAll("[data-vote-target]")].slice(0, 100).map((el) => {
+      const [kind, id] = el.dataset.voteTarget.split("-");
+      return [kind, Number(id)];
+    });
   }
 
   async function reloadLists() {
@@ -365,8 +391,16 @@ function start(root) {
   // -- status line ------------------------------------------------------------
   function setState(state) {
     root.dataset.state = state;
-    stateEl.textContent =
-      state === "live" ? text.textLive : state === "offline" ? text.textOffline : text.textReconnecting;
+    const words = {
+      live: text.textLive,
+      paused: text.textPaused,
+      signedout: text.textSignedOut,
+      noaccess: text.textNoAccess,
+      offline: text.textOffline,
+    };
+    stateEl.textContent = words[state] || text.textReconnecting;
+    // Anything but live or reconnecting: offer a reload, which shows what is true now.
+    if (reloadLink) reloadLink.hidden = !(state in words) || state === "live";
   }
 
   function showViewers(n) {

@@ -73,7 +73,6 @@ async def test_an_open_board_socket_is_closed_once_its_viewer_leaves_the_team(
     make_staff,
     monkeypatch,
 ):
-    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
     board = await db(make_board)()
     member = await db(make_staff)(teams=[board.team])
     stays = await db(make_staff)(teams=[board.team])
