@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from conversations import pii
 from conversations import services as conversation_services
 from conversations.exceptions import Refused
 from conversations.models import Campaign, Idea, Participation
@@ -45,6 +46,7 @@ def _require(allowed: bool) -> None:
 
 def _text(value: str, label: str, max_length: int, *, required: bool = True) -> str:
     cleaned = sanitise(value or "", allow_markup=False).strip()
+    pii.refuse_if_found(cleaned)  # a report is published as written: no patient in it
     if required and not cleaned:
         raise ValidationError(_("Enter %(label)s.") % {"label": label})
     if len(cleaned) > max_length:

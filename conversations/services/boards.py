@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import conversations.services.moderation as moderation
 from accounts.models import Team
 from accounts.security_log import log_event
-from conversations import rules, versions
+from conversations import pii, rules, versions
 from conversations.exceptions import Refused
 from conversations.live import events
 from conversations.models import AuditEntry, Campaign, CampaignStatus, Idea, Visibility
@@ -130,6 +131,7 @@ def pin_note(by, board: Campaign, text: str, now: datetime | None = None) -> Cam
     if not rules.can_pin_note(by, board):
         raise PermissionDenied(_("Only the team's leads can pin a note on its board."))
     text = sanitise(text)
+    pii.refuse_if_found(text)  # a note is shown at once, so it cannot wait
     if len(text) > NOTE_MAX:
         raise ValidationError(
             _("The note must be %(max)d characters or fewer.") % {"max": NOTE_MAX}
@@ -234,6 +236,8 @@ def carry_into(manager, idea: Idea, campaign: Campaign, theme=None) -> Idea:
     theme = theme or campaign.themes.first()
     if theme is None or theme.campaign_id != campaign.pk:
         raise ValidationError(_("Choose one of this campaign's themes."))
+    # Posted on the author's behalf, so checked as their own post would be now.
+    hold_reason = moderation.hold_reason_for(campaign, idea.title, idea.body)
     carried = Idea.objects.create(
         campaign=campaign,
         theme=theme,
@@ -242,9 +246,13 @@ def carry_into(manager, idea: Idea, campaign: Campaign, theme=None) -> Idea:
         title=idea.title,
         body=idea.body,
         carried_from=idea,
+        visibility=Visibility.HELD if hold_reason else Visibility.VISIBLE,
+        hold_reason=hold_reason,
     )
     _audit(manager, idea.campaign, AuditEntry.Action.CARRIED, idea=idea)
-    if campaign.status(now) == CampaignStatus.OPEN:
+    if hold_reason:
+        moderation.post_was_held(carried)
+    elif campaign.status(now) == CampaignStatus.OPEN:
         carried.support = carried.dont_support = 0
         events.record_event(
             campaign,

@@ -587,6 +587,8 @@ def edit_post(
     post.body = clean_text(
         body, label=_("the text"), max_length=max_length, allow_markup=True
     )
+    # A moderator's edit is shown at once: it may take a detail out, never put one in.
+    pii.refuse_if_found(getattr(post, "title", ""), post.body)
     if post.body == prior["body"] and getattr(post, "title", None) == prior.get(
         "title"
     ):
