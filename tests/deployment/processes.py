@@ -64,7 +64,8 @@ def app_env(**overrides: str) -> dict[str, str]:
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="0",
-        SECRET_KEY="platform-test-" + "k" * 50,
+        # The test run's: sessions it makes for people must be valid in the workers.
+        SECRET_KEY=settings.SECRET_KEY,
         ALLOWED_HOSTS="localhost,127.0.0.1",
         SECURE_PRODUCTION="1",
         TRUSTED_PROXY_COUNT="1",
@@ -112,9 +113,12 @@ def wait_for_port(port: int, popen: subprocess.Popen, log: Path, seconds=30) -> 
     raise RuntimeError(f"nothing listening on {port} after {seconds} s")
 
 
-def start(name: str, env: dict[str, str], port: int | None = None) -> Process:
+def start(
+    name: str, env: dict[str, str], port: int | None = None, listens: bool = True
+) -> Process:
     """Start the Procfile's ``name`` command, as written, with its port variable set
-    (``web``: PORT, ``live``: LIVE_PORT) and one page process."""
+    (``web``: PORT, ``live``: LIVE_PORT) and one page process; wait until it listens
+    (``listens``) or only start it (the task worker and scheduler listen nowhere)."""
     port = port or free_port()
     env = {**env, "PORT": str(port), "LIVE_PORT": str(port), "WEB_CONCURRENCY": "1"}
     log = Path(tempfile.mkstemp(prefix=f"sv-{name}-", suffix=".log")[1])
@@ -129,7 +133,8 @@ def start(name: str, env: dict[str, str], port: int | None = None) -> Process:
         )
     process = Process(name=name, port=port, popen=popen, log=log)
     try:
-        wait_for_port(port, popen, log)
+        if listens:
+            wait_for_port(port, popen, log)
     except RuntimeError:
         process.stop()
         raise
