@@ -179,8 +179,12 @@ def test_mid_restart_requests_get_please_try_again_and_viewers_get_their_tallies
             started = time.monotonic()
             _receive_until(
                 ws,
-                lambda f: f["type"] == "tallies"
-                and any(i["id"] == idea.pk and i["support"] == 1 for i in f["items"]),
+                lambda f: (
+                    f["type"] == "tallies"
+                    and any(
+                        i["id"] == idea.pk and i["support"] == 1 for i in f["items"]
+                    )
+                ),
                 timeout=30,
             )
             caught_up = time.monotonic() - started
