@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "reports",
     "search",
     "observability",
+    "statements",
+    "retention",
     # Only for its management commands: readiness, restore_drill (platform/RUNBOOK.md).
     "config",
     "reports.prioritisation",
@@ -105,6 +107,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {{ when|iso_datetime }} for <time datetime>, in every template.
+            "builtins": ["config.templatetags.machine_time"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -406,6 +410,32 @@ LOGGING = logging_config(envstr("LOG_FORMAT", "text"), envstr("LOG_LEVEL", "INFO
 # A form post refused by CSRF protection (usually: the session ended while typing)
 # leads to sign-in and back to the form, where static/js/drafts.js restores the text.
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+# Retention schedule (retention/, `manage.py apply_retention`, run daily by the
+# scheduler): personal data is not kept for ever. Days unless the name says years.
+RETENTION_LIVE_EVENTS_DAYS = envint("RETENTION_LIVE_EVENTS_DAYS", 90)
+# Sent emails and in-service notifications.
+RETENTION_MESSAGES_DAYS = envint("RETENTION_MESSAGES_DAYS", 365)
+# Accounts the staff directory deactivated (people who left), then anonymised
+# through the account-erasure service.
+RETENTION_LEAVERS_DAYS = envint("RETENTION_LEAVERS_DAYS", 730)
+# Closed campaigns' ideas, comments and votes are kept, detached from people.
+RETENTION_CLOSED_CAMPAIGN_YEARS = envint("RETENTION_CLOSED_CAMPAIGN_YEARS", 6)
+RETENTION_BATCH_SIZE = envint("RETENTION_BATCH_SIZE", 2000)
+
+# The statements a public body publishes (statements/): contacts, dates, and the
+# organisation's own text in place of the built-in one. A path may hold {language}
+# (en-gb, cy) for one file per language.
+ACCESSIBILITY_CONTACT = envstr("ACCESSIBILITY_CONTACT")
+ACCESSIBILITY_STATEMENT_DATE = envstr("ACCESSIBILITY_STATEMENT_DATE", "3 December 2026")
+# When people last tested with screen readers and at 400% zoom; blank: not yet.
+ACCESSIBILITY_PEOPLE_TESTED_ON = envstr("ACCESSIBILITY_PEOPLE_TESTED_ON")
+PRIVACY_CONTACT = envstr("PRIVACY_CONTACT")
+STATEMENT_FILES = {
+    "accessibility": envstr("ACCESSIBILITY_STATEMENT_FILE"),
+    "privacy": envstr("PRIVACY_NOTICE_FILE"),
+    "cookies": envstr("COOKIE_LIST_FILE"),
+}
 
 # Notifications (notifications/, conversations/services/announcements.py). `manage.py
 # send_notifications` runs every few minutes (platform/RUNBOOK.md); daily digests go

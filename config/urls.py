@@ -23,6 +23,8 @@ urlpatterns = [
     # The campaign pages first: the busiest, and tried in this order for every request.
     path("", include("conversations.web.urls")),
     path("", include("reports.urls")),
+    # The accessibility statement, privacy notice and cookie list (linked from the footer).
+    path("", include("statements.urls")),
     path("search/", include("search.urls")),
     path("", include("reports.prioritisation.urls")),
     path("", include("conversations.web.on_behalf_urls")),

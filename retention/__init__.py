@@ -1,0 +1,1 @@
+"""The retention schedule: personal data kept only as long as settings say."""
