@@ -11,6 +11,7 @@ in by creating a session, then serves and loads, one server at a time:
 - bench/hello_wsgi.py under gunicorn: the baseline every ratio is taken against;
 - the campaign page (50 ideas a page, DEBUG off) under gunicorn (config.wsgi);
 - the same page sorted by most supported, under gunicorn;
+- the idea page of an idea with 50 comments (posted through the service by 50 people);
 - the campaign page under uvicorn (config.asgi), and the hello world under uvicorn,
   to show what ASGI costs or saves.
 
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 VIEWER = "alex.morgan@nhs.net"
 CSRF_SECRET = "benchmarkcsrfsecret0123456789abc"  # 32 characters, as Django's
+COMMENTS = 50  # on the idea whose page is measured
 HELLO, HELLO_ASGI = "hello_wsgi:application", "hello_wsgi:asgi_application"
 DJANGO, ASGI = "config.wsgi:application", "config.asgi:application"
 # The production page server (platform/): granian, WSGI. The goal is measured on it.
@@ -116,6 +118,15 @@ def _prepare(env: dict[str, str], ideas: int, votes: int) -> str:
     print(
         f"  seeded in {time.perf_counter() - started:.1f} s: {seeded.stdout.splitlines()[0]}"
     )
+    discussed = subprocess.run(
+        [*manage, "shell", "-v0", "-c", _COMMENTS_SCRIPT % {"comments": COMMENTS}],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    idea_path = discussed.stdout.strip().splitlines()[-1]
     session = subprocess.run(
         [*manage, "shell", "-v0", "-c", _SESSION_SCRIPT % {"email": VIEWER}],
         env=env,
@@ -124,7 +135,22 @@ def _prepare(env: dict[str, str], ideas: int, votes: int) -> str:
         capture_output=True,
         text=True,
     )
-    return session.stdout.strip().splitlines()[-1]
+    return session.stdout.strip().splitlines()[-1], idea_path
+
+
+# The idea page's row: the newest benchmark idea, with COMMENTS comments from as many
+# people (through the posting service, as staff post them); prints the idea's address.
+_COMMENTS_SCRIPT = """
+from accounts.models import StaffMember
+from conversations import services
+from conversations.models import Idea
+idea = Idea.objects.filter(campaign__slug="benchmark", visibility="visible",
+                           merged_into=None).latest("created_at")
+people = StaffMember.objects.filter(is_active=True).order_by("pk")
+for n, person in enumerate(people[: max(0, %(comments)d - idea.comment_count)]):
+    services.post_comment(person, idea, body=f"Comment {n}: this would help on our ward.")
+print(idea.get_absolute_url())
+"""
 
 
 # Signs the viewer in the way django.contrib.auth.login does, without a request.
@@ -393,7 +419,8 @@ def main() -> None:
         f"after {args.warmup:g} s warm-up, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    browser = _browser(_prepare(env, args.ideas, args.votes))
+    session_key, idea_page = _prepare(env, args.ideas, args.votes)
+    browser = _browser(session_key)
     page = "/campaigns/benchmark/"
     results: dict[str, Result] = {}
     servers: list[Server] = []
@@ -409,6 +436,7 @@ def main() -> None:
             page + "?sort=supported",
             True,
         ),
+        ("idea", f"idea page ({COMMENTS} comments)", PAGES, DJANGO, idea_page, True),
         # The floor for any signed-in page: middleware, session, user, base template.
         (
             "floor",

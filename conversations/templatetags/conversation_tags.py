@@ -34,21 +34,21 @@ def time_left(closes_at: datetime | None, now: datetime) -> str:
     return ngettext("%(n)d minute left", "%(n)d minutes left", minutes) % {"n": minutes}
 
 
-# A vote form's parts that are each viewer's own: in a shared fragment, slots.
-VOTE_SLOTS = (
+# A vote form's parts that are each viewer's own: in a shared fragment, slots. The
+# tallies and pressed state are named after their post (one fragment may hold several
+# vote forms: a comment and its replies); the token and address are the page's.
+VOTE_VALUES = (
     "support",
     "against",
     "up_value",
     "up_pressed",
     "down_value",
     "down_pressed",
-    "csrf_token",
-    "next",
 )
 
 
 def vote_values(support: int, against: int, my_vote: int) -> dict:
-    """What fills a vote form's slots, but the token and address."""
+    """What a vote form shows that is the viewer's, but the token and address."""
     return {
         "support": support,
         "against": against,
@@ -56,6 +56,18 @@ def vote_values(support: int, against: int, my_vote: int) -> dict:
         "up_pressed": "true" if my_vote == 1 else "false",
         "down_value": "clear" if my_vote == -1 else "dont_support",
         "down_pressed": "true" if my_vote == -1 else "false",
+    }
+
+
+def _slot_name(name: str, kind: str, pk: int) -> str:
+    return f"{name}_{kind}_{pk}"
+
+
+def vote_slot_values(kind: str, pk: int, support: int, against: int, my_vote: int):
+    """What fills the vote slots of ``kind`` ``pk`` in a shared fragment."""
+    return {
+        _slot_name(name, kind, pk): value
+        for name, value in vote_values(support, against, my_vote).items()
     }
 
 
@@ -70,7 +82,14 @@ def vote_buttons(context, campaign, kind: str, post) -> dict:
         "can_take_part": context.get("can_take_part", False),
     }
     if context.get("vote_slots"):
-        return {**shown, **{name: slot_mark(name) for name in VOTE_SLOTS}}
+        return {
+            **shown,
+            **{
+                name: slot_mark(_slot_name(name, kind, post.pk)) for name in VOTE_VALUES
+            },
+            "csrf_token": slot_mark("csrf_token"),
+            "next": slot_mark("next"),
+        }
     request = context.get("request")
     return {
         **shown,

@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from conversations import fragments, queries
 from conversations.models import Campaign, Idea, Theme, Visibility
-from conversations.templatetags.conversation_tags import vote_values
+from conversations.templatetags.conversation_tags import vote_slot_values
 from voting.services import tallies_and_votes, tallies_of
 
 CARD_TEMPLATE = "conversations/includes/idea_card.html"
@@ -222,6 +222,9 @@ def _fill(request, campaign, ids, own_ids, cards, can_take_part: bool) -> SafeSt
             card = _render_own(request, campaign, own[pk], can_take_part)
         support, against = tallies.get(pk, (0, 0))
         out.append(
-            card.fill(**vote_values(support, against, my_votes.get(pk, 0)), **personal)
+            card.fill(
+                **vote_slot_values("idea", pk, support, against, my_votes.get(pk, 0)),
+                **personal,
+            )
         )
     return mark_safe("".join(out))  # noqa: S308 - filled fragments

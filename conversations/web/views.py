@@ -14,7 +14,7 @@ from conversations import queries, rules, services, stats
 from conversations.exceptions import Refused
 from conversations.models import Campaign, Comment, Idea
 from conversations.services import moderation, own_posts
-from conversations.web import campaign_page
+from conversations.web import campaign_page, comment_threads
 from conversations.web.access import (
     campaign_for_manager,
     campaign_for_viewer,
@@ -134,11 +134,16 @@ def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpResponse:
     now = timezone.now()
     can_take_part = rules.can_take_part(request.user, campaign, now)
+    moderation = _moderation_context(request, campaign, idea)
     comments = queries.idea_comments(idea, request.user)
-    all_comments = [c for top in comments for c in [top, *top.thread_replies]]
-    comment_votes = votes_by_voter(request.user, Comment, [c.pk for c in all_comments])
-    for comment in all_comments:
-        comment.my_vote = comment_votes.get(comment.pk, 0)
+    threads = comment_threads.rendered(
+        request,
+        campaign,
+        idea,
+        comments,
+        can_take_part=can_take_part,
+        can_moderate=moderation["can_moderate"],
+    )
     idea.my_vote = votes_by_voter(request.user, Idea, [idea.pk]).get(idea.pk, 0)
     return render(
         request,
@@ -147,6 +152,7 @@ def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpRespo
             "campaign": campaign,
             "idea": idea,
             "comments": comments,
+            "comment_threads": threads,
             "comment_form": comment_form,
             "can_take_part": can_take_part,
             # One query, and only where the comment form is shown.
@@ -155,7 +161,7 @@ def _render_idea(request, campaign, idea, comment_form, status=200) -> HttpRespo
             "carried_from_visible": bool(idea.carried_from_id)
             and rules.can_view(request.user, idea.carried_from.campaign, now),
             "following": services.is_following(request.user, idea),
-            **_moderation_context(request, campaign, idea),
+            **moderation,
         },
         status=status,
     )
