@@ -29,7 +29,7 @@ from voting.models import Tally, Vote
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(150),
+    pytest.mark.timeout(180),
     pytest.mark.skipif(
         not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
         reason="PostgreSQL restarts: the PostgreSQL run only",

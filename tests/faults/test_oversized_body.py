@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from tests.faults.processes import start_app
 from tests.servers import session_cookie_for, stop_server
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(90)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
 FIVE_MB = 5 * 1024 * 1024
 

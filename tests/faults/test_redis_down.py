@@ -21,7 +21,7 @@ from tests.faults.processes import start_app
 from tests.servers import stop_server
 from voting.models import Vote
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
 POSTING_LIMIT = 4
 WENT_DOWN = "is not answering"
