@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,3 +24,12 @@ class AccountsConfig(AppConfig):
         signals.user_logged_out.connect(
             security_log.on_logged_out, dispatch_uid="security-log-out"
         )
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """The admin, on a site that closes every admin path to an anonymous author
+    (``accounts.admin_site``). Listed in INSTALLED_APPS instead of
+    ``django.contrib.admin``."""
+
+    default = False
+    default_site = "accounts.admin_site.StaffAdminSite"

@@ -29,7 +29,8 @@ ORGANISATION_COLOUR = envstr("ORGANISATION_COLOUR", "#005eb8")
 ALLOWED_EMAIL_DOMAINS = [d.lower() for d in envlist("ALLOWED_EMAIL_DOMAINS", "nhs.net")]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin on a site with no path to an anonymous author (accounts.admin_site).
+    "accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
