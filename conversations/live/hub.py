@@ -22,7 +22,6 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from dataclasses import asdict
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -53,8 +52,8 @@ PRESENCE_INTERVAL = 0.4
 # long as the joins last. Past this many frames a second the interval grows with the
 # crowd (1,000 local viewers: a count at most once a second).
 COUNT_FRAMES_PER_SECOND = 1000
-PRESENCE_HEARTBEAT = 2.5  # re-announce so counts survive a lost message
-PRESENCE_STALE = 7.0  # forget a process that stopped announcing (killed)
+PRESENCE_HEARTBEAT = 2.0  # re-announce so counts survive a lost message
+PRESENCE_STALE = 6.0  # forget a process that stopped announcing (killed)
 INTERNAL_TYPES = {"tally.dirty", "presence"}
 
 
@@ -303,7 +302,7 @@ def _tally_frame(campaign_id: int, targets: set[tuple[str, int]]) -> dict:
     if campaign is None:
         return {"type": "tallies", "items": items}
     counts = stats.counts(campaign)
-    return {"type": "tallies", "items": items, "counts": asdict(counts)}
+    return {"type": "tallies", "items": items, "counts": stats.as_frame(counts)}
 
 
 async def tally_snapshot(campaign_id: int, targets: set[tuple[str, int]]) -> dict:

@@ -767,6 +767,32 @@ async def test_a_hundred_tally_targets_are_accepted(watch, campaign, viewer):
     assert await socket.frame_of("tallies") == {"type": "tallies", "items": []}
 
 
+async def test_a_page_catching_up_gets_the_current_tallies_of_what_it_shows(
+    watch, campaign, viewer, make_staff, make_idea
+):
+    """Votes are not numbered events: a page back from a lost connection is sent the
+    tallies it shows and the campaign's figures as they are now."""
+    shown, not_shown = await db(make_idea)(campaign), await db(make_idea)(campaign)
+    socket, hello = await watch(viewer, campaign)
+    # Votes cast while the page was away (nobody told it).
+    for value in (1, 1, -1):
+        await db(services.vote)(await db(make_staff)(), shown, value)
+    await db(services.vote)(await db(make_staff)(), not_shown, 1)
+
+    await socket.send_json(
+        {"type": "catch_up", "after": hello["seq"], "targets": [["idea", shown.pk]]}
+    )
+    frames = []
+    while not frames or frames[-1]["type"] != "caught_up":
+        frames.append(await socket.frame())
+    snapshot = [f for f in frames if f["type"] == "tallies" and "counts" in f][-1]
+
+    assert snapshot["items"] == [
+        {"kind": "idea", "id": shown.pk, "support": 2, "dont_support": 1}
+    ]
+    assert snapshot["counts"]["ideas"] == 2
+
+
 async def test_tallies_request_answers_only_for_this_campaigns_posts(
     watch, campaign, viewer, make_staff, make_campaign, make_idea, make_comment
 ):
