@@ -59,6 +59,14 @@ def test_image_has_pango_and_a_font_for_the_pdf_export():
         )
 
 
+def test_image_has_the_postgresql_tools_the_restore_drill_needs_for_its_server():
+    _, final = _final()
+    assert re.search(r"apt-get install[^&]*\bpostgresql-client\b", final)
+    # Debian 12's client is PostgreSQL 15; pg_dump refuses a newer server.
+    assert "bookworm" in _final()[0]
+    assert _compose()["services"]["db"]["image"] == "postgres:15"
+
+
 def test_image_runs_as_a_user_that_is_not_root_and_cannot_change_its_code():
     _, final = _final()
     users = re.findall(r"^USER (\S+)", final, flags=re.M)
