@@ -107,8 +107,20 @@ class Watchers:
 
 
 async def run_case(
-    servers, campaign, idea_ids, viewer_key, voters, viewers, rate, seconds
+    servers,
+    campaign,
+    idea_ids,
+    viewer_key,
+    voters,
+    viewers,
+    rate,
+    seconds,
+    vote_servers=None,
 ):
+    """Viewers on ``servers``; votes on ``vote_servers`` (the page servers of the
+    production layout, bench/vote_storm.py) or, by default, on the same servers."""
+    vote_servers = vote_servers or servers
+    measured = servers + [s for s in vote_servers if s not in servers]
     targets = [
         (
             servers[i % len(servers)].ws + f"/ws/campaigns/{campaign.pk}/",
@@ -130,7 +142,7 @@ async def run_case(
         watchers.counting = True
 
         pools = []
-        for server in servers:
+        for server in vote_servers:
             pool = asyncio.Queue()
             for _ in range(POOL):
                 pool.put_nowait(lc.RawHTTP(server.port))
@@ -174,7 +186,7 @@ async def run_case(
                 pool.put_nowait(client)
 
         tasks = []
-        cpu0 = [lc.cpu_seconds(s.pid) for s in servers]
+        cpu0 = [lc.cpu_seconds(s.pid) for s in measured]
         snap0 = lc.cpu_snapshot()
         sessions0 = pg_sessions()
         start = time.perf_counter()
@@ -187,11 +199,11 @@ async def run_case(
             )
         await asyncio.gather(*tasks)
         storm_s = time.perf_counter() - start
-        cpu1 = [lc.cpu_seconds(s.pid) for s in servers]
+        cpu1 = [lc.cpu_seconds(s.pid) for s in measured]
         sessions1 = pg_sessions()
         out["pg_sessions"] = None if sessions0 is None else sessions1 - sessions0
         out["foreign_cpu"] = lc.foreign_cpu(
-            snap0, lc.cpu_snapshot(), storm_s, {s.pid for s in servers}
+            snap0, lc.cpu_snapshot(), storm_s, {s.pid for s in measured}
         )
 
         # Final numbers: wait until every viewer agrees with the database (or 15 s).
