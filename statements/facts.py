@@ -121,8 +121,8 @@ def retention() -> list[Kept]:
         ),
         Kept(
             _(
-                "Who wrote, voted on or took part in a campaign, after it closes: "
-                "then what was said is kept for the record, with nobody's name on it"
+                "Whose name is on the ideas and comments in a campaign, after it "
+                "closes: then they are kept for the record, with nobody's name on them"
             ),
             ngettext("%(n)d year", "%(n)d years", years) % {"n": years},
         ),
