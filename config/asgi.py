@@ -14,7 +14,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from conversations.live.routing import websocket_urlpatterns  # noqa: E402
+from conversations.live.routing import (  # noqa: E402
+    unknown_websocket_paths,
+    websocket_urlpatterns,
+)
 from notifications.routing import (  # noqa: E402
     websocket_urlpatterns as notification_websocket_urlpatterns,
 )
@@ -24,7 +27,11 @@ application = ProtocolTypeRouter(
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(
-                URLRouter(websocket_urlpatterns + notification_websocket_urlpatterns)
+                URLRouter(
+                    websocket_urlpatterns
+                    + notification_websocket_urlpatterns
+                    + unknown_websocket_paths  # refused cleanly, not a router error
+                )
             )
         ),
     }

@@ -930,6 +930,30 @@ async def test_slow_socket_is_closed_with_4408_while_others_keep_receiving(
     assert "too slow" in caplog.text
 
 
+async def test_a_socket_that_takes_nothing_for_the_send_time_out_is_dropped(
+    watch, campaign, theme, viewer, author, make_staff, monkeypatch, caplog
+):
+    """One frame stuck is enough: the backlog need not fill first."""
+    monkeypatch.setattr(consumers, "SEND_TIMEOUT", 0.5)
+    stalled, _ = await watch(await db(make_staff)(), campaign)
+    (stalled_consumer,) = hub._hubs.instances[asyncio.get_running_loop()].sockets[
+        events.campaign_group(campaign.pk)
+    ]
+    fast, _ = await watch(viewer, campaign)
+
+    async def stuck_send(*args, **kwargs):
+        await asyncio.Event().wait()
+
+    stalled_consumer.send = stuck_send
+    with caplog.at_level(logging.WARNING, logger="conversations.live.consumers"):
+        await post_idea(author, campaign, theme, title="Only one")
+        code, _ = await stalled.closed_with(timeout=2)
+        await fast.frame_of("idea.posted")
+
+    assert code == consumers.CLOSE_TOO_SLOW
+    assert "stopped reading" in caplog.text
+
+
 async def test_moderators_group_messages_reach_moderators_and_managers_only(
     watch, campaign, viewer, moderator, manager
 ):
