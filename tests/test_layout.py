@@ -21,6 +21,9 @@ APPS = (
     "conversations",
     "reports",
     "search",
+    "observability",
+    "statements",
+    "retention",
 )
 MAX_MODULES = 25
 MAX_SHARE = 0.25
