@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    # Triggers that keep the audit log append-only in PostgreSQL itself.
+    "pgtrigger",
     "accounts",
     "voting",
     "notifications",

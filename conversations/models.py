@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -438,8 +439,49 @@ class CampaignEvent(models.Model):
         return f"{self.campaign_id}#{self.seq} {self.type}"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are written once: no bulk UPDATE or DELETE through the ORM either.
+
+    PostgreSQL refuses them in the database itself (the models' triggers); this is the
+    same rule where there are no triggers (SQLite). Deleting a post still detaches its
+    rows: Django's collector sets the post's key to NULL with its own query."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Append-only rows are never updated in bulk")
+
+    def delete(self):
+        raise PermissionError("Append-only rows are never deleted")
+
+
+class DetachOnly(pgtrigger.Condition):
+    """The UPDATEs to refuse: any that changes a column other than setting one of
+    ``keys`` to NULL (a removed post or person, detached: what account erasure and a
+    post's deletion do)."""
+
+    def __init__(self, *keys: str, allowed: str = ""):
+        self.keys = keys
+        self.allowed = allowed  # SQL for another change that is allowed, or ""
+
+    def resolve(self, model) -> str:
+        fields = [key.removesuffix("_id") for key in self.keys]
+        changed = pgtrigger.AnyChange(exclude=fields).resolve(model)
+        repointed = " OR ".join(
+            f'(NEW."{key}" IS NOT NULL AND NEW."{key}" IS DISTINCT FROM OLD."{key}")'
+            for key in self.keys
+        )
+        refused = f"(({changed}) OR {repointed})"
+        # Parenthesised whole: PostgreSQL's WHEN takes one bracketed expression.
+        return f"({refused} AND NOT ({self.allowed}))" if self.allowed else refused
+
+
 class AuditEntry(models.Model):
-    """An append-only record of a moderation action: who, when, why, and what it was."""
+    """An append-only record of a moderation action: who, when, why, and what it was.
+
+    Append-only in the database itself on PostgreSQL: a trigger refuses every DELETE,
+    and every UPDATE except detaching a removed post or person (its key set to NULL),
+    which account erasure and a post's deletion need. The rows hold no personal data
+    of their own: an actor is a key to an account, which erasure blanks.
+    """
 
     class Action(models.TextChoices):
         HIDE = "hide", _("Hidden")
@@ -486,9 +528,19 @@ class AuditEntry(models.Model):
     prior_state = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = _("audit entries")
+        triggers = [
+            pgtrigger.Protect(name="audit_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="audit_only_detach",
+                operation=pgtrigger.Update,
+                condition=DetachOnly("actor_id", "idea_id", "comment_id"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
@@ -600,11 +652,12 @@ class RevealRequest(models.Model):
         APPROVED = "approved", _("Approved: identity revealed")
         REFUSED = "refused", _("Refused")
 
+    # A removed post detaches its requests (the key is set to NULL); they are kept.
     idea = models.ForeignKey(
-        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Idea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     comment = models.ForeignKey(
-        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField()
     state = models.CharField(
@@ -623,11 +676,61 @@ class RevealRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-requested_at", "-id"]
+        # Written once and decided once: PostgreSQL refuses every DELETE, and every
+        # UPDATE but the decision of a pending request (state, decider, time) and the
+        # detaching of a removed post.
+        triggers = [
+            pgtrigger.Protect(name="reveal_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="reveal_decided_once",
+                operation=pgtrigger.Update,
+                condition=DetachOnly(
+                    "idea_id",
+                    "comment_id",
+                    allowed=(
+                        'OLD."state" = \'pending\' AND NEW."state" IN '
+                        "('approved', 'refused') AND OLD.\"decided_by_id\" IS NULL "
+                        'AND NEW."reason" = OLD."reason" '
+                        'AND NEW."requested_by_id" = OLD."requested_by_id" '
+                        'AND NEW."requested_at" = OLD."requested_at" '
+                        'AND NEW."idea_id" IS NOT DISTINCT FROM OLD."idea_id" '
+                        'AND NEW."comment_id" IS NOT DISTINCT FROM OLD."comment_id"'
+                    ),
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Reveal request {self.pk} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        """The same rule as the trigger, where there is none (SQLite): once saved,
+        only a pending request's decision may be written."""
+        if self.pk is not None:
+            before = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values("state", "reason", "requested_by_id", "decided_by_id")
+                .first()
+            )
+            deciding = (
+                before is not None
+                and before["state"] == self.State.PENDING
+                and before["decided_by_id"] is None
+                and self.state != self.State.PENDING
+                and before["reason"] == self.reason
+                and before["requested_by_id"] == self.requested_by_id
+            )
+            if before is not None and not deciding:
+                raise PermissionError("Reveal requests are decided once, never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Reveal requests are never deleted")
 
 
 class OnBehalfGroups(models.Model):
