@@ -61,6 +61,8 @@ class Hub:
     def __init__(self) -> None:
         self.id = uuid.uuid4().hex[:12]
         self.receiver = None  # the worker's reader of the layer, set by start()
+        # group -> local consumers: the receiver's, shared with the bell (start()).
+        self.sockets: dict[str, set] = {}
         self.dirty: dict[int, set[tuple[str, int]]] = defaultdict(set)
         self.flush_scheduled: set[int] = set()
         self.presence: dict[int, dict[str, tuple[int, float]]] = defaultdict(dict)
@@ -73,15 +75,11 @@ class Hub:
     # -- lifecycle ---------------------------------------------------------------
     async def start(self) -> None:
         self.receiver = await get_receiver()
+        self.sockets = self.receiver.members
         self.receiver.handle(LAYER_MESSAGE_TYPE, self._dispatch)
         self.receiver.on_state(self._layer_state)
         self._spawn(self._heartbeat_forever())
         self._started.set()
-
-    @property
-    def sockets(self) -> dict[str, set]:
-        """group -> local consumers (held by the receiver, shared with the bell)."""
-        return self.receiver.members
 
     @property
     def live(self) -> bool:
