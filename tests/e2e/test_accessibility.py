@@ -92,6 +92,9 @@ def test_signed_out_pages(world, visit):
             ("sign up, with errors", "/accounts/signup/", _submit_empty("Sign Up")),
             ("password reset", "/accounts/password/reset/"),
             ("ground rules", "/ground-rules/"),
+            ("accessibility statement", "/accessibility/"),
+            ("privacy notice", "/privacy/"),
+            ("cookies", "/cookies/"),
             ("unsubscribe from an email", _unsubscribe_link(world)),
             (
                 "unsubscribe from an email, done",
