@@ -268,3 +268,10 @@ def can_enter_on_behalf(user, campaign: Campaign) -> bool:
     """Enter ideas collected on paper or at an event: whoever moderates the campaign
     (moderators, engagement managers, its named moderators, a board's leads)."""
     return can_moderate(user, campaign)
+
+
+def is_for_everyone(campaign: Campaign) -> bool:
+    """A published campaign the whole organisation may see: the only kind announced
+    outside the platform (a Teams channel's members are nobody's audience)."""
+    f = facts(campaign)
+    return f.published and not f.is_board and not f.audience

@@ -165,3 +165,74 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} ({self.language or 'default'})"
+
+
+class Webhook(models.Model):
+    """Where announcements are posted outside the platform, set up by administrators:
+    a Microsoft Teams channel's incoming webhook (an Adaptive Card), or any address
+    that checks an HMAC-SHA256 signature (notifications.webhooks)."""
+
+    class Kind(models.TextChoices):
+        TEAMS = "teams", _("Microsoft Teams (Adaptive Card)")
+        SIGNED = "signed", _("Any address, signed with HMAC-SHA256")
+
+    class Event(models.TextChoices):
+        OPENED = "campaign.opened", _("A campaign opens")
+        CLOSING = "campaign.closing", _("A campaign closes soon")
+        REPORT = "report.published", _("A report is published")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    url = models.URLField(_("address"), max_length=1000)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("For signed webhooks: the receiver checks the signature with it."),
+    )
+    events = models.JSONField(
+        _("events"),
+        default=list,
+        blank=True,
+        help_text=_("Which announcements to post; empty: all of them."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and (not self.events or event in self.events)
+
+
+class WebhookDelivery(models.Model):
+    """One announcement to one webhook: made once (a dedupe key per webhook), sent
+    by the task worker with retries."""
+
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40)
+    dedupe_key = models.CharField(max_length=200)
+    payload = models.JSONField(help_text="What to say, in each interface language.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook", "dedupe_key"], name="webhook_delivery_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook_id}"

@@ -16,10 +16,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conversations import pii
+from conversations import rules as conversation_rules
 from conversations import services as conversation_services
 from conversations.exceptions import Refused
 from conversations.models import Campaign, Idea, Participation
 from conversations.sanitise import sanitise
+from notifications import webhooks
 from notifications.services import notify
 from reports import figures, rules
 from reports.models import (
@@ -352,4 +354,15 @@ def publish_report(user, report: ActionReport, now=None) -> int:
     for participation in people.iterator(chunk_size=500):
         if notify(participation.staff_member, NOTIFY_KIND, message, url):
             told += 1
+    if conversation_rules.is_for_everyone(campaign):
+        webhooks.announce(
+            "report.published",
+            title=lambda: report.title,
+            text=lambda: (
+                _("The report on “%(title)s” is out: see what is changing.")
+                % {"title": campaign.title}
+            ),
+            url=url,
+            dedupe_key=f"report.published.{report.pk}",
+        )
     return told

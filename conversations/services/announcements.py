@@ -29,6 +29,7 @@ from django_tasks import task
 from conversations import rules
 from conversations.models import Campaign, Comment, Idea, Visibility
 from notifications import services as notifications
+from notifications import webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ def announce_opened(campaign: Campaign, now: datetime) -> int:
             "date": date_format(timezone.localtime(closes_at), "j F Y, H:i"),
         }
 
+    _post_outside(campaign, "campaign.opened", message)
     return len(
         notifications.notify_many(
             audience(campaign, now),
@@ -204,21 +206,36 @@ def announce_opened(campaign: Campaign, now: datetime) -> int:
 def announce_closing(campaign: Campaign, now: datetime) -> int:
     title = _quoted(campaign.title)
     closes_at = campaign.closes_at
+
+    def message() -> str:
+        return _("%(title)s closes on %(date)s. There is still time to take part.") % {
+            "title": title,
+            "date": date_format(timezone.localtime(closes_at), "j F Y, H:i"),
+        }
+
+    _post_outside(campaign, "campaign.closing", message)
     return len(
         notifications.notify_many(
             audience(campaign, now),
             "campaign.closing",
-            lambda: (
-                _("%(title)s closes on %(date)s. There is still time to take part.")
-                % {
-                    "title": title,
-                    "date": date_format(timezone.localtime(closes_at), "j F Y, H:i"),
-                }
-            ),
+            message,
             campaign.get_absolute_url(),
             dedupe_key=f"campaign.closing.{campaign.pk}",
         )
     )
+
+
+def _post_outside(campaign: Campaign, event: str, message) -> None:
+    """The same announcement to the organisation's webhooks (a Teams channel), for a
+    campaign everyone may see only."""
+    if rules.is_for_everyone(campaign):
+        webhooks.announce(
+            event,
+            title=lambda: campaign.title,
+            text=message,
+            url=campaign.get_absolute_url(),
+            dedupe_key=f"{event}.{campaign.pk}",
+        )
 
 
 def send_scheduled(now: datetime | None = None) -> dict[str, int]:
