@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import redis
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Q
@@ -118,14 +119,36 @@ def readiness(request: HttpRequest) -> JsonResponse:
 PROBES = {LIVENESS_PATH: liveness, READINESS_PATH: readiness}
 
 
+def _probe_for(request: HttpRequest) -> Callable[[HttpRequest], JsonResponse] | None:
+    if request.method not in ("GET", "HEAD"):
+        return None
+    return PROBES.get(request.path_info.rstrip("/") or "/")
+
+
 class HealthCheckMiddleware:
-    """Answers the two probe paths (GET or HEAD) before any other middleware runs."""
+    """Answers the two probe paths (GET or HEAD) before any other middleware runs.
+    Async-capable, so under ASGI (`make run`, the socket workers) every other request
+    passes straight through without a hop to a thread."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable):
         self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        probe = PROBES.get(request.path_info.rstrip("/") or "/")
-        if probe is not None and request.method in ("GET", "HEAD"):
+    def __call__(self, request: HttpRequest):
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
+        probe = _probe_for(request)
+        if probe is not None:
             return probe(request)
         return self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        probe = _probe_for(request)
+        if probe is not None:
+            # The checks use Django's database connection: in a thread, as views do.
+            return await sync_to_async(probe)(request)
+        return await self.get_response(request)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -76,6 +76,18 @@ def test_readiness_fails_while_a_task_has_waited_too_long_and_recovers_once_run(
 
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_readiness_command_exits_1_when_not_ready(settings, capsys):
+    """For the task worker and scheduler, which serve no HTTP (compose.yaml)."""
+    call_command("readiness")
+    assert '"status": "ok"' in capsys.readouterr().out
+
+    settings.REDIS_URL = f"redis://127.0.0.1:{processes.free_port()}/0"  # nobody there
+    with pytest.raises(CommandError, match="not ready"):
+        call_command("readiness")
+    assert '"redis": false' in capsys.readouterr().out
 
 
 def _probe(worker: processes.Process, path: str) -> tuple[int, dict, float]:

@@ -61,6 +61,8 @@ def test_page_and_socket_workers_answer_as_behind_the_proxy(make_staff, make_cam
             timeout=20,
         )
         bounced = httpx.get(f"{web.url}/", timeout=20)
+        # compose.yaml's health check of each: its own /readyz, over plain HTTP.
+        ready = [httpx.get(f"{p.url}/readyz", timeout=20) for p in (web, live)]
 
         frames = []
 
@@ -88,6 +90,8 @@ def test_page_and_socket_workers_answer_as_behind_the_proxy(make_staff, make_cam
     assert bounced.status_code == 301
     assert bounced.headers["location"].startswith("https://")
     assert frames[-1]["type"] == "hello"
+    assert [r.status_code for r in ready] == [200, 200]
+    assert all(r.json()["status"] == "ok" for r in ready)
 
 
 def test_the_task_worker_runs_what_a_page_queued(settings):
