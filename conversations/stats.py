@@ -2,15 +2,26 @@
 
 Counted with a few aggregate queries, shared between viewers under the campaign's
 tally version (``conversations.versions``: every post, hide, merge and vote moves it).
+People are published through ``conversations.small_numbers``: fewer than the
+threshold is ``None`` ("fewer than 5") on the page, in lists and in live updates.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from conversations import fragments
+from conversations import fragments, small_numbers
 from conversations.models import Campaign, Comment, Idea, Participation, Visibility
 from voting.models import Tally
 
@@ -20,7 +31,7 @@ class CampaignCounts:
     ideas: int = 0
     comments: int = 0
     votes: int = 0
-    people: int = 0
+    people: int | None = None  # None: fewer than the small-numbers threshold
 
 
 def _votes_on(model, **filters) -> int:
@@ -49,9 +60,17 @@ def _count(campaign: Campaign) -> CampaignCounts:
         comments=ideas["comments"],
         votes=_votes_on(Idea, campaign=campaign)
         + _votes_on(Comment, idea__campaign=campaign),
-        people=Participation.objects.filter(campaign=campaign).count(),
+        people=small_numbers.total(
+            Participation.objects.filter(campaign=campaign).count()
+        ),
     )
     return result
+
+
+def as_frame(counts: CampaignCounts) -> dict:
+    """The counts for a live update: a hidden number is left out, so the page keeps
+    the "fewer than" it was rendered with."""
+    return {key: value for key, value in asdict(counts).items() if value is not None}
 
 
 def _vote_count(model, campaign_path: str):
@@ -102,10 +121,16 @@ def annotate_list_counts(campaigns):
         .annotate(n=Sum("comment_count"))
         .values("n")
     )
-    return campaigns.annotate(
+    people = Coalesce(Subquery(people_count), 0)
+    return campaigns.annotate(people_n=people).annotate(
         idea_total=Coalesce(Subquery(idea_count), 0),
         vote_total=Coalesce(Subquery(_vote_count(Idea, "campaign")), 0)
         + Coalesce(Subquery(_vote_count(Comment, "idea__campaign")), 0),
-        people_total=Coalesce(Subquery(people_count), 0),
+        # None ("fewer than 5") when small, as everywhere people are counted.
+        people_total=Case(
+            When(people_n__gte=small_numbers.threshold(), then=F("people_n")),
+            default=None,
+            output_field=IntegerField(),
+        ),
         comment_total=Coalesce(Subquery(comment_count), 0),
     )
