@@ -1,16 +1,17 @@
 """A round's results: points per shortlist item, overall and by profile group.
 
-Counted by the database. By group, the same small-number rule as the participation
-figures (``reports.figures``): a group with fewer than the threshold of people who
-spread points is shown without its points, and where one group alone would be
-hidden, the next smallest is hidden too.
+Counted by the database. Counts of people go through ``conversations.small_numbers``
+like every other figure about people: a small total is "fewer than N", and by group
+only groups at or over the threshold are shown, everyone else as one "other groups"
+number that is not small either. Figures by group are made once the round has
+closed, so they never move as one person saves.
 """
 
-from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conversations import small_numbers
 from reports import figures
 from reports.prioritisation.models import Allocation, AllocationLine, Round
 
@@ -20,29 +21,26 @@ def _items(round_: Round) -> list:
 
 
 def results(round_: Round) -> dict:
-    """Points and people per shortlist item, most points first (ties in shortlist
-    order), and how many people have spread their points."""
+    """Points per shortlist item, most points first (ties in shortlist order), and
+    how many people have spread their points (None while fewer than the threshold)."""
     rows = {
-        item_id: (points, people)
-        for item_id, points, people in AllocationLine.objects.filter(
-            allocation__round=round_
-        )
+        item_id: points
+        for item_id, points in AllocationLine.objects.filter(allocation__round=round_)
         .order_by()
         .values("item_id")
-        .annotate(points=Sum("points"), people=Count("allocation_id"))
-        .values_list("item_id", "points", "people")
+        .annotate(points=Sum("points"))
+        .values_list("item_id", "points")
     }
-    total = sum(points for points, _people in rows.values())
+    total = sum(rows.values())
     items = []
     for position, item in enumerate(_items(round_)):
-        points, people = rows.get(item.pk, (0, 0))
+        points = rows.get(item.pk, 0)
         items.append(
             {
                 "id": item.pk,
                 "label": item.label,
                 "url": item.idea.get_absolute_url() if item.idea_id else "",
                 "points": points,
-                "people": people,
                 "share": round_share(points, total),
                 "_position": position,
             }
@@ -51,7 +49,10 @@ def results(round_: Round) -> dict:
     for item in items:
         del item["_position"]
     return {
-        "people": Allocation.objects.filter(round=round_, total__gt=0).count(),
+        # How many took part is a count of people: "fewer than N" while small.
+        "people": small_numbers.total(
+            Allocation.objects.filter(round=round_, total__gt=0).count()
+        ),
         "points": total,
         "items": items,
     }
@@ -77,10 +78,14 @@ def live_payload(round_: Round) -> dict:
     }
 
 
-def by_group(round_: Round, threshold: int | None = None) -> list[dict]:
-    """For each profile dimension, each group's people and points per item, with
-    small groups hidden."""
-    threshold = threshold or settings.SMALL_GROUP_THRESHOLD
+def by_group(round_: Round, limit: int | None = None) -> list[dict]:
+    """For each profile dimension, the people and points per item of each group that
+    may be shown (``conversations.small_numbers.breakdown``: small groups, and more
+    where needed, are only part of one "other groups" number).
+
+    Asked of a closed round only: while it is open, a group's figures moving as one
+    person saves would show where that person put their points."""
+    limit = limit or small_numbers.threshold()
     items = _items(round_)
     allocations = Allocation.objects.filter(round=round_, total__gt=0).order_by()
     lines = AllocationLine.objects.filter(allocation__round=round_).order_by()
@@ -97,39 +102,43 @@ def by_group(round_: Round, threshold: int | None = None) -> list[dict]:
         ):
             points.setdefault(group, {})[item_id] = n
         groups = [
-            {"name": choice.name, "people": people.get(choice.pk, 0), "_key": choice.pk}
+            {"name": choice.name, "people": people.get(choice.pk, 0), "key": choice.pk}
             for choice in model.objects.all()
         ]
         groups.append(
-            {"name": _("Not given"), "people": people.get(None, 0), "_key": None}
+            {"name": _("Not given"), "people": people.get(None, 0), "key": None}
         )
-        figures._suppress(groups, threshold)
-        for group in groups:
-            key_of = group.pop("_key")
-            if group["suppressed"]:
-                group["people"] = None
-                group["items"] = []
-                continue
-            per_item = points.get(key_of, {})
+        split = small_numbers.breakdown(groups, limit=limit)
+        shown = []
+        for group in split.shown:
+            per_item = points.get(group["key"], {})
             total = sum(per_item.values())
             ranked = sorted(
                 items, key=lambda i: (-per_item.get(i.pk, 0), i.position, i.pk)
             )
-            group["items"] = [
+            shown.append(
                 {
-                    "id": i.pk,
-                    "label": i.label,
-                    "points": per_item.get(i.pk, 0),
-                    "share": round_share(per_item.get(i.pk, 0), total),
+                    "name": group["name"],
+                    "people": group["people"],
+                    "items": [
+                        {
+                            "id": i.pk,
+                            "label": i.label,
+                            "points": per_item.get(i.pk, 0),
+                            "share": round_share(per_item.get(i.pk, 0), total),
+                        }
+                        for i in ranked
+                    ],
                 }
-                for i in ranked
-            ]
+            )
         found.append(
             {
                 "dimension": key,
                 "label": figures.dimension_label(key),
-                "threshold": threshold,
-                "groups": groups,
+                "limit": limit,
+                "groups": shown,
+                "others": split.others,
+                "hidden": split.hidden,
             }
         )
     return found
@@ -140,11 +149,13 @@ def for_report(campaign) -> dict | None:
     round_ = Round.objects.filter(campaign=campaign).first()
     if round_ is None:
         return None
+    now = timezone.now()
     return {
         "round": round_,
         "results": results(round_),
-        "groups": by_group(round_),
-        "still_open": not round_.has_closed(timezone.now()),
+        "groups": by_group(round_) if round_.has_closed(now) else None,
+        "still_open": not round_.has_closed(now),
+        "limit": small_numbers.threshold(),
     }
 
 

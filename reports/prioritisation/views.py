@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conversations import small_numbers
 from conversations.exceptions import Refused
 from conversations.web.access import campaign_for_manager, campaign_for_viewer, refusal
 from reports.prioritisation import results, rules, services
@@ -60,10 +61,11 @@ def round_page(request: HttpRequest, slug: str) -> HttpResponse:
             "has_allocation": bool(mine),
             "spent": sum(mine.values()),
             "results": results.results(round_),
-            "groups": results.by_group(round_),
+            "groups": results.by_group(round_) if round_.has_closed(now) else None,
             "is_open": round_.is_open(now),
             "has_closed": round_.has_closed(now),
             "ws_path": f"/ws/campaigns/{campaign.pk}/",
+            "limit": small_numbers.threshold(),
         },
         status=400 if form.errors else 200,
     )

@@ -26,7 +26,10 @@ function pointsLeft(form) {
 function connect(root, attempts) {
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   const socket = new WebSocket(scheme + location.host + root.dataset.ws);
-  socket.addEventListener("open", () => { attempts = 0; });
+  socket.addEventListener("open", () => {
+    attempts = 0;
+    root.dataset.state = "live";
+  });
   socket.addEventListener("message", (event) => {
     let message;
     try {
@@ -37,6 +40,7 @@ function connect(root, attempts) {
     if (message.type === "priorities.results" && String(message.round) === root.dataset.round) show(root, message);
   });
   socket.addEventListener("close", (event) => {
+    root.dataset.state = "offline";
     if (event.code === 4403) return;
     const delay = Math.min(30000, 1000 * 2 ** attempts) * (0.5 + Math.random() / 2);
     setTimeout(() => connect(root, attempts + 1), delay);
@@ -54,5 +58,5 @@ function show(root, message) {
     row.querySelector("[data-priorities-meter]").value = item.share;
     list.appendChild(row); // the message's order: most points first
   }
-  if (people) people.textContent = String(message.people);
+  if (people) people.textContent = message.people === null ? people.dataset.fewer : String(message.people);
 }

@@ -23,7 +23,8 @@ def _people(make_staff, band, n):
     return people
 
 
-def test_results_rank_items_by_points(make_round, make_staff):
+def test_results_rank_items_by_points(make_round, make_staff, settings):
+    settings.SMALL_GROUP_THRESHOLD = 2
     round_ = make_round()
     a, b, c = item_ids(round_)
     services.allocate(make_staff(), round_, {a: 2, c: 8})
@@ -31,60 +32,67 @@ def test_results_rank_items_by_points(make_round, make_staff):
     found = results.results(round_)
     assert found["people"] == 2
     assert found["points"] == 20
-    assert [
-        (i["id"], i["points"], i["people"], i["share"]) for i in found["items"]
-    ] == [
-        (c, 13, 2, 65),
-        (b, 5, 1, 25),
-        (a, 2, 1, 10),
+    assert [(i["id"], i["points"], i["share"]) for i in found["items"]] == [
+        (c, 13, 65),
+        (b, 5, 25),
+        (a, 2, 10),
     ]
 
 
-def test_groups_below_the_threshold_show_no_points(make_round, make_staff, settings):
+def test_fewer_people_than_the_threshold_are_not_counted_exactly(
+    make_round, make_staff, settings
+):
+    settings.SMALL_GROUP_THRESHOLD = 5
+    round_ = make_round()
+    for _n in range(4):
+        services.allocate(make_staff(), round_, {item_ids(round_)[0]: 1})
+    assert results.results(round_)["people"] is None
+    services.allocate(make_staff(), round_, {item_ids(round_)[0]: 1})
+    assert results.results(round_)["people"] == 5
+
+
+def _bands(round_):
+    return next(d for d in results.by_group(round_) if d["dimension"] == "band")
+
+
+def test_small_groups_are_only_part_of_other_groups(make_round, make_staff, settings):
     settings.SMALL_GROUP_THRESHOLD = 5
     round_ = make_round()
     a, b, _c = item_ids(round_)
     band5 = Band.objects.create(name="Band 5", position=5)
     band6 = Band.objects.create(name="Band 6", position=6)
-    for person in _people(make_staff, band5, 5):
+    band7 = Band.objects.create(name="Band 7", position=7)
+    for person in _people(make_staff, band5, 6):
         services.allocate(person, round_, {a: 10})
-    for person in _people(make_staff, band6, 2):
+    for person in _people(make_staff, band6, 5):
         services.allocate(person, round_, {b: 10})
-    bands = next(d for d in results.by_group(round_) if d["dimension"] == "band")
-    shown = {g["name"]: g for g in bands["groups"]}
-    assert shown["Band 5"]["people"] == 5
-    assert shown["Band 5"]["items"][0] == {
+    for person in _people(make_staff, band7, 2):
+        services.allocate(person, round_, {b: 10})
+    bands = _bands(round_)
+    # Band 7 (2) alone would be a small "other groups": Band 6 (5) joins it.
+    assert [g["name"] for g in bands["groups"]] == ["Band 5"]
+    assert bands["groups"][0]["people"] == 6
+    assert bands["groups"][0]["items"][0] == {
         "id": a,
         "label": "Shortlisted idea 1",
-        "points": 50,
+        "points": 60,
         "share": 100,
     }
-    assert shown["Band 6"]["suppressed"] and shown["Band 6"]["people"] is None
-    assert shown["Band 6"]["items"] == []
+    assert bands["others"] == 7 and bands["hidden"]
 
 
-def test_one_small_group_alone_hides_the_next_smallest_too(
-    make_round, make_staff, settings
-):
-    """With every profile filled in, "Not given" is empty (and hidden), so the small
-    group is not alone: here one band group is the only small one of three."""
-    settings.SMALL_GROUP_THRESHOLD = 2
+def test_figures_by_group_wait_for_the_round_to_close(client, make_round, make_staff):
     round_ = make_round()
-    a, *_ = item_ids(round_)
-    bands = [Band.objects.create(name=f"Band {n}", position=n) for n in (5, 6, 7)]
-    for band, n in zip(bands, (3, 4, 1), strict=True):
-        for person in _people(make_staff, band, n):
-            services.allocate(person, round_, {a: 1})
-    for person in [make_staff() for _n in range(2)]:
-        services.allocate(person, round_, {a: 1})  # band not given: 2, shown
-    groups = {
-        g["name"]: g
-        for g in next(d for d in results.by_group(round_) if d["dimension"] == "band")[
-            "groups"
-        ]
-    }
-    assert groups["Band 7"]["suppressed"]
-    assert sum(g["suppressed"] for g in groups.values()) == 2
+    client.force_login(make_staff())
+    url = reverse("prioritisation:round", args=[round_.campaign.slug])
+    page = client.get(url).content.decode()
+    assert "appear when the round closes" in page
+    assert "data-by-group" not in page
+    round_.opens_at -= timedelta(days=30)
+    round_.closes_at = timezone.now() - timedelta(minutes=1)
+    round_.save()
+    page = client.get(url).content.decode()
+    assert 'data-by-group="band"' in page
 
 
 def test_outcome_themes_can_be_shortlisted(make_round, make_staff, make_campaign):
