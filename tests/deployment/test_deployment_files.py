@@ -43,6 +43,9 @@ def test_image_is_built_in_stages_and_node_stays_out_of_the_final_one():
     assert "COPY --from=assets /src/build/static build/static" in final
     for word in ("npm", "nodejs", "node_modules", "apt-get install -y nodejs"):
         assert word not in final
+    # Python packages as pinned, with error tracking and tracing there to switch on.
+    packages = next(body for line, body in stages if " AS packages" in line)
+    assert 'pip install -c constraints.txt ".[observability]"' in packages
 
 
 def test_image_has_pango_and_a_font_for_the_pdf_export():
