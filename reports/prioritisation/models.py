@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from conversations.models import Campaign, Idea
+from conversations.models import Campaign, Idea, Visibility
 from reports.models import OutcomeTheme
 
 DEFAULT_POINTS = 10
@@ -59,6 +59,15 @@ class Round(models.Model):
         return now >= self.closes_at
 
 
+class ShortlistQuerySet(models.QuerySet):
+    def shown(self):
+        """Items anyone may see: an idea hidden or held by a moderator after it was
+        shortlisted leaves the form and the results (its points stay in the rows)."""
+        return self.filter(
+            Q(idea__isnull=True) | Q(idea__visibility=Visibility.VISIBLE)
+        ).select_related("idea", "outcome_theme")
+
+
 class ShortlistItem(models.Model):
     """One choice on the shortlist: an idea or an outcome theme, never both."""
 
@@ -70,6 +79,8 @@ class ShortlistItem(models.Model):
         OutcomeTheme, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ShortlistQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

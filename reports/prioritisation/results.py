@@ -17,7 +17,7 @@ from reports.prioritisation.models import Allocation, AllocationLine, Round
 
 
 def _items(round_: Round) -> list:
-    return list(round_.items.select_related("idea", "outcome_theme"))
+    return list(round_.items.shown())
 
 
 def results(round_: Round) -> dict:
@@ -31,9 +31,10 @@ def results(round_: Round) -> dict:
         .annotate(points=Sum("points"))
         .values_list("item_id", "points")
     }
-    total = sum(rows.values())
+    shown = _items(round_)
+    total = sum(rows.get(item.pk, 0) for item in shown)
     items = []
-    for position, item in enumerate(_items(round_)):
+    for position, item in enumerate(shown):
         points = rows.get(item.pk, 0)
         items.append(
             {
@@ -112,7 +113,7 @@ def by_group(round_: Round, limit: int | None = None) -> list[dict]:
         shown = []
         for group in split.shown:
             per_item = points.get(group["key"], {})
-            total = sum(per_item.values())
+            total = sum(per_item.get(i.pk, 0) for i in items)
             ranked = sorted(
                 items, key=lambda i: (-per_item.get(i.pk, 0), i.position, i.pk)
             )

@@ -131,7 +131,7 @@ def _refusal(user, round_: Round, now: datetime) -> Refused | None:
 def check_points(round_: Round, points: dict[int, int]) -> dict[int, int]:
     """The points to keep (items with none left out), or a ValidationError that
     says what to fix."""
-    item_ids = set(round_.items.values_list("pk", flat=True))
+    item_ids = set(round_.items.shown().values_list("pk", flat=True))
     kept = {}
     for item_id, n in points.items():
         if item_id not in item_ids:

@@ -29,7 +29,7 @@ def round_page(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_viewer(request, slug)
     round_ = _round_of(campaign)
     now = timezone.now()
-    items = list(round_.items.select_related("idea", "outcome_theme"))
+    items = list(round_.items.shown())
     can_take_part = rules.can_take_part(request.user, round_, now)
     form = AllocationForm(
         request.POST if request.method == "POST" else None,

@@ -138,3 +138,22 @@ def test_open_rounds_are_listed_on_outcomes(client, make_round, make_staff):
     page = client.get(reverse("reports:outcomes")).content.decode()
     assert reverse("prioritisation:round", args=[round_.campaign.slug]) in page
     assert "Spread your points" in page
+
+
+def test_an_idea_hidden_after_shortlisting_leaves_the_form_and_results(
+    client, make_round, make_staff
+):
+    round_ = make_round()
+    a, b, c = item_ids(round_)
+    services.allocate(make_staff(), round_, {a: 4, b: 6})
+    hidden = ShortlistItem.objects.get(pk=b).idea
+    hidden.visibility = "hidden"
+    hidden.save()
+    found = results.results(round_)
+    assert [i["id"] for i in found["items"]] == [a, c]
+    assert found["items"][0]["share"] == 100
+    client.force_login(make_staff())
+    page = client.get(
+        reverse("prioritisation:round", args=[round_.campaign.slug])
+    ).content.decode()
+    assert "Shortlisted idea 2" not in page
