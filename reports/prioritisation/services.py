@@ -84,9 +84,10 @@ def save_round(
     locked = round_.pk is not None and round_.allocations.exists()
     wanted = {(kind, thing.pk) for kind, thing in chosen}
     if locked:
+        # What the form could offer: an idea hidden since is not on it.
         current = {
             ("idea", i) if i else ("theme", t)
-            for i, t in round_.items.values_list("idea_id", "outcome_theme_id")
+            for i, t in round_.items.shown().values_list("idea_id", "outcome_theme_id")
         }
         if points != round_.points or wanted != current:
             raise ValidationError(

@@ -134,3 +134,29 @@ def test_staff_cannot_add_a_round(client, make_campaign, make_staff):
     client.force_login(make_staff())
     url = reverse("prioritisation:round_edit", args=[campaign.slug])
     assert client.get(url).status_code == 403
+
+
+def test_once_people_took_part_only_the_question_and_dates_change(
+    client, make_round, make_staff
+):
+    from reports.prioritisation import services
+
+    round_ = make_round()
+    services.allocate(make_staff(), round_, {item_ids(round_)[0]: 10})
+    manager = make_staff(roles=["engagement_manager"])
+    client.force_login(manager)
+    url = reverse("prioritisation:round_edit", args=[round_.campaign.slug])
+    later = timezone.localtime(round_.closes_at) + timedelta(days=2)
+    data = {
+        "question": "What first, then?",
+        "opens_at": timezone.localtime(round_.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": later.strftime("%Y-%m-%dT%H:%M"),
+        "points": "10",
+        "ideas": [i.idea_id for i in round_.items.all()],
+    }
+    assert client.post(url, data).status_code == 302
+    round_.refresh_from_db()
+    assert round_.question == "What first, then?"
+    response = client.post(url, {**data, "points": "5"})
+    assert response.status_code == 400
+    assert "can no longer change" in response.content.decode()
