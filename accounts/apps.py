@@ -11,8 +11,10 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import signals
 
         from accounts import backends, checks, security_log  # noqa: F401
+        from accounts.safety import privileges
 
         backends.connect()
+        privileges.connect()  # every grant of the reveal permission is recorded
 
         # dispatch_uid: connected once even if ready() runs twice (tests, reloads).
         signals.user_logged_in.connect(
@@ -28,8 +30,8 @@ class AccountsConfig(AppConfig):
 
 class StaffAdminConfig(admin_apps.AdminConfig):
     """The admin, on a site that closes every admin path to an anonymous author
-    (``accounts.admin_site``). Listed in INSTALLED_APPS instead of
+    (``accounts.safety.admin_site``). Listed in INSTALLED_APPS instead of
     ``django.contrib.admin``."""
 
     default = False
-    default_site = "accounts.admin_site.StaffAdminSite"
+    default_site = "accounts.safety.admin_site.StaffAdminSite"

@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.safety.append_only import AppendOnlyQuerySet, protect
 
 
 class StaffMemberManager(BaseUserManager):
@@ -282,3 +285,50 @@ class DirectoryUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Directory upload {self.pk} ({self.filename})"
+
+
+class PrivilegeChange(models.Model):
+    """Someone was given, or lost, a privilege that can reach an anonymous author: the
+    break-glass reveal permission ("reveal"), or the power to give it ("grant":
+    superuser, or staff who may change people or roles). Append-only: the record of
+    who held what since when, which the reveal's holding period reads
+    (``accounts.safety.privileges``)."""
+
+    class Privilege(models.TextChoices):
+        REVEAL = "reveal", _("The break-glass reveal permission")
+        GRANT = "grant", _("The power to give people permissions")
+
+    class Change(models.TextChoices):
+        GRANTED = "granted", _("Given")
+        REMOVED = "removed", _("Taken away")
+
+    person = models.ForeignKey(
+        StaffMember, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    privilege = models.CharField(max_length=10, choices=Privilege.choices)
+    change = models.CharField(max_length=10, choices=Change.choices)
+    at = models.DateTimeField(default=timezone.now)
+    # Who made the change, when it was made in the admin; None from code or a command.
+    by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["person", "privilege", "at"])]
+        triggers = protect("privilege", "person_id", "by_id")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.privilege} {self.change} for {self.person_id} at {self.at:%Y-%m-%d}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Privilege changes are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Privilege changes are append-only")

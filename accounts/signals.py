@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # import): ``person_ids``. Pages naming them move their versions
 # (``conversations.versions``).
 people_changed = Signal()
+
+# A privilege that can reach an anonymous author was given or taken away
+# (``accounts.safety.privileges``): ``change``, the ``PrivilegeChange`` just recorded.
+privilege_changed = Signal()

@@ -29,7 +29,7 @@ ORGANISATION_COLOUR = envstr("ORGANISATION_COLOUR", "#005eb8")
 ALLOWED_EMAIL_DOMAINS = [d.lower() for d in envlist("ALLOWED_EMAIL_DOMAINS", "nhs.net")]
 
 INSTALLED_APPS = [
-    # The admin on a site with no path to an anonymous author (accounts.admin_site).
+    # The admin with no path to an anonymous author (accounts.safety.admin_site).
     "accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -396,6 +396,10 @@ SMALL_GROUP_THRESHOLD = envint("SMALL_GROUP_THRESHOLD", 5)
 MODERATION_TARGET_HOURS = envint("MODERATION_TARGET_HOURS", 24)
 # Break-glass identity reveal for anonymous posts: off unless the organisation says so.
 REVEAL_ENABLED = envbool("REVEAL_ENABLED", False)
+# Two people means two people: each must have held the permission this long.
+REVEAL_HOLDING_DAYS = envint("REVEAL_HOLDING_DAYS", 7)
+# The data protection contact, emailed of every reveal (blank: nobody).
+REVEAL_DATA_PROTECTION_CONTACT = envstr("REVEAL_DATA_PROTECTION_CONTACT")
 IDEAS_PER_PAGE = envint("IDEAS_PER_PAGE", 20)
 # Shared fragments (conversations/fragments.py) are keyed by the versions of all they
 # show, so nothing goes stale; this only bounds how long an unused one stays.

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.safety.append_only import AppendOnlyQuerySet, DetachOnly
 from voting.models import Tally
 
 
@@ -437,41 +438,6 @@ class CampaignEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}#{self.seq} {self.type}"
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Rows that are written once: no bulk UPDATE or DELETE through the ORM either.
-
-    PostgreSQL refuses them in the database itself (the models' triggers); this is the
-    same rule where there are no triggers (SQLite). Deleting a post still detaches its
-    rows: Django's collector sets the post's key to NULL with its own query."""
-
-    def update(self, **kwargs):
-        raise PermissionError("Append-only rows are never updated in bulk")
-
-    def delete(self):
-        raise PermissionError("Append-only rows are never deleted")
-
-
-class DetachOnly(pgtrigger.Condition):
-    """The UPDATEs to refuse: any that changes a column other than setting one of
-    ``keys`` to NULL (a removed post or person, detached: what account erasure and a
-    post's deletion do)."""
-
-    def __init__(self, *keys: str, allowed: str = ""):
-        self.keys = keys
-        self.allowed = allowed  # SQL for another change that is allowed, or ""
-
-    def resolve(self, model) -> str:
-        fields = [key.removesuffix("_id") for key in self.keys]
-        changed = pgtrigger.AnyChange(exclude=fields).resolve(model)
-        repointed = " OR ".join(
-            f'(NEW."{key}" IS NOT NULL AND NEW."{key}" IS DISTINCT FROM OLD."{key}")'
-            for key in self.keys
-        )
-        refused = f"(({changed}) OR {repointed})"
-        # Parenthesised whole: PostgreSQL's WHEN takes one bracketed expression.
-        return f"({refused} AND NOT ({self.allowed}))" if self.allowed else refused
 
 
 class AuditEntry(models.Model):

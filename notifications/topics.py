@@ -68,6 +68,13 @@ TOPICS = (
         ),
     ),
     Topic(
+        "break_glass",
+        _("The break-glass reveal: requests, decisions and who holds it"),
+        ("reveal.requested", "reveal.decided", "reveal.author_told", "reveal.holders"),
+        # Rare and serious: each is emailed at once unless switched to less.
+        default=Delivery.IMMEDIATE,
+    ),
+    Topic(
         "report_published",
         _("An action report on a campaign you took part in is published"),
         ("report_published",),

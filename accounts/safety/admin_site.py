@@ -113,6 +113,16 @@ class NoPathToAuthors:
             )
         ]
 
+    def changeform_view(self, request, *args, **kwargs):
+        # Privilege changes saved here are recorded as made by this person.
+        from accounts.safety import privileges
+
+        token = privileges.acting.set(request.user)
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        finally:
+            privileges.acting.reset(token)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         if self.model._meta.label_lower == settings.AUTH_USER_MODEL.lower():
             return False  # people are erased, not deleted (see the module docstring)

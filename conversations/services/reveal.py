@@ -3,7 +3,14 @@
 Off unless ``settings.REVEAL_ENABLED``. One holder of the ``accounts.reveal_identity``
 permission asks, with a reason; a second, different holder approves or refuses, with
 a reason; both steps are audited. Only after approval, and only to those two people,
-is the author shown, on the reveal page; the author is told that it happened and why.
+is the author shown, on the reveal page; the author is told that it happened and why,
+and so is the organisation's data protection contact (``REVEAL_DATA_PROTECTION_CONTACT``).
+
+Two people means two people: each must have held the permission for
+``REVEAL_HOLDING_DAYS`` (``accounts.safety.privileges`` records every grant), and every grant
+or removal of it, or of the power to give it, is announced to every holder
+(:func:`announce_privilege_change`), so one administrator cannot quietly make a
+second account and act as two.
 
 The author's identity is never written anywhere else by this module: not in audit
 entries, notifications to anyone but the author, or logs. It is read from the post
@@ -15,17 +22,19 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from accounts.models import StaffMember
+from accounts.models import PrivilegeChange, StaffMember
+from accounts.safety import privileges
 from accounts.security_log import log_event
 from conversations.models import AuditEntry, Comment, Idea, RevealRequest
 from conversations.sanitise import sanitise
-from notifications.services import notify
+from notifications.services import notify, notify_many
 
 PERMISSION = "reveal_identity"
 REASON_MIN = 20
@@ -58,6 +67,30 @@ def _require(user) -> None:
         )
         raise PermissionDenied(
             _("Only people given the break-glass reveal permission can do this.")
+        )
+
+
+def holding_days() -> int:
+    return int(settings.REVEAL_HOLDING_DAYS)
+
+
+def has_held_long_enough(user, now: datetime | None = None) -> bool:
+    return privileges.has_held_for(user, holding_days(), now=now)
+
+
+def _require_seasoned(user, now: datetime | None = None) -> None:
+    """Asking and deciding need the permission held for the holding period: a grant
+    made today (perhaps to a second account of the same person) does not count yet."""
+    if not has_held_long_enough(user, now):
+        log_event(
+            "reveal.refused", level=logging.WARNING, user=user.pk, why="holding_period"
+        )
+        raise PermissionDenied(
+            _(
+                "You can ask for or decide on a reveal once you have held the "
+                "permission for %(days)d days."
+            )
+            % {"days": holding_days()}
         )
 
 
@@ -112,6 +145,7 @@ def request_reveal(
     Another holder of the permission must decide; they are told a request waits.
     """
     _require(requester)
+    _require_seasoned(requester)
     if not post.is_anonymous:
         raise ValidationError(
             _("This post is not anonymous: its author's name is already shown.")
@@ -152,6 +186,7 @@ def decide_reveal(
 ) -> RevealRequest:
     """Approve or refuse a pending request. The decider must not be the requester."""
     _require(decider)
+    _require_seasoned(decider, now)
     # Lock the request: two holders deciding at once must not both succeed.
     reveal_request = (
         RevealRequest.objects.select_for_update(of=("self",))
@@ -171,6 +206,8 @@ def decide_reveal(
         )
     if reveal_request.state != RevealRequest.State.PENDING:
         raise ValidationError(_("This request has already been decided."))
+    if post_of(reveal_request) is None:
+        raise ValidationError(_("The post was removed, so there is nothing to reveal."))
     reason = _clean_reason(reason)
     reveal_request.state = (
         RevealRequest.State.APPROVED if approve else RevealRequest.State.REFUSED
@@ -198,6 +235,7 @@ def decide_reveal(
     )
     if approve:
         _tell_author(reveal_request)
+        _tell_data_protection_contact(reveal_request)
     log_event(
         "reveal.approved" if approve else "reveal.refused",
         reveal=reveal_request.pk,
@@ -281,3 +319,76 @@ def requests_for(viewer: StaffMember) -> dict[str, list[RevealRequest]]:
         "mine": list(base.filter(requested_by=viewer)),
         "decided": list(base.filter(decided_by=viewer)),
     }
+
+
+def _tell_data_protection_contact(reveal_request: RevealRequest) -> None:
+    """Email the organisation's data protection contact, once the decision commits:
+    who asked, who approved and why, never whose name was revealed."""
+    address = settings.REVEAL_DATA_PROTECTION_CONTACT
+    if not address:
+        return
+    subject = _("Staff Voice: an anonymous author was revealed")
+    body = _(
+        "Two holders of the break-glass permission have revealed who wrote an "
+        "anonymous post.\n\nAsked by: %(asker)s\nApproved by: %(approver)s\n"
+        "Reason given: %(reason)s\nDecided: %(when)s\nRecord: %(url)s\n\n"
+        "The author has been told. The audit log keeps both steps."
+    ) % {
+        "asker": reveal_request.requested_by.email,
+        "approver": reveal_request.decided_by.email,
+        "reason": reveal_request.reason,
+        "when": f"{reveal_request.decided_at:%Y-%m-%d %H:%M} UTC",
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse("reveal:detail", args=[reveal_request.pk]),
+    }
+    transaction.on_commit(
+        lambda: send_mail(subject, body, None, [address], fail_silently=True)
+    )
+    log_event("reveal.contact_told", reveal=reveal_request.pk)
+
+
+def announce_privilege_change(sender, change: PrivilegeChange, **kwargs) -> None:
+    """Tell every holder of the reveal permission, and the person concerned, that
+    someone was given or lost it (or the power to give it). Connected to
+    ``accounts.signals.privilege_changed`` (``conversations.apps``)."""
+    person = change.person
+    if person is None:
+        return
+    name, email = person.public_name, person.email
+    by = change.by.public_name if change.by_id else ""
+    messages = {
+        ("reveal", "granted"): _(
+            "%(name)s (%(email)s) has been given the break-glass permission to "
+            "reveal anonymous authors."
+        ),
+        ("reveal", "removed"): _(
+            "%(name)s (%(email)s) no longer has the break-glass permission to "
+            "reveal anonymous authors."
+        ),
+        ("grant", "granted"): _(
+            "%(name)s (%(email)s) can now give people permissions, including the "
+            "break-glass reveal."
+        ),
+        ("grant", "removed"): _(
+            "%(name)s (%(email)s) can no longer give people permissions."
+        ),
+    }
+    template = messages[(change.privilege, change.change)]
+
+    def message() -> str:
+        text = template % {"name": name, "email": email}
+        if by:
+            text += " " + _("Changed by %(by)s.") % {"by": by}
+        return text
+
+    recipients = list(roles.holders_of(PERMISSION))
+    if person.is_active and person.pk not in {r.pk for r in recipients}:
+        recipients.append(person)
+    notify_many(recipients, "reveal.holders", message, reverse("reveal:index"))
+    log_event(
+        "reveal.privilege_changed",
+        user=person.pk,
+        privilege=change.privilege,
+        change=change.change,
+        by=change.by_id,
+    )

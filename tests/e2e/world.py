@@ -13,6 +13,7 @@ from conversations import services
 from conversations.models import Campaign, Comment, Idea
 from conversations.services import moderation, reveal
 from notifications.services import notify
+from tests.security.conftest import held_since
 from tests.servers import session_cookie_for
 
 IDEAS = [
@@ -74,8 +75,9 @@ def build_world(make_staff, make_campaign, make_team) -> World:
     )
     holder = make_staff(roles=["moderator"], display_name="Chris Lee")
     second_holder = make_staff(display_name="Pat Jones")
-    holder.user_permissions.add(permission)
-    second_holder.user_permissions.add(permission)
+    for person in (holder, second_holder):
+        held_since(person)  # longer than the reveal's holding period
+        person.user_permissions.add(permission)
 
     campaign = make_campaign(
         "open", title="Our health and wellbeing", allow_anonymous=True

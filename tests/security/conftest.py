@@ -1,9 +1,13 @@
 """Fixtures for the safety tests: an anonymous author whose name and email must never
 show, and holders of the break-glass reveal permission."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
+from accounts.models import PrivilegeChange
 from conversations import services
 
 AUTHOR_NAME = "Priya Quietvoice"
@@ -46,17 +50,36 @@ def anonymous_comment(anonymous_idea, author):
     )
 
 
+def held_since(person, days: int = 8) -> None:
+    """Record that ``person`` was given the reveal permission ``days`` ago (longer
+    than the holding period), before it is given: the grant that follows then
+    changes nothing in the record (``accounts.safety.privileges``)."""
+    PrivilegeChange.objects.create(
+        person=person,
+        privilege=PrivilegeChange.Privilege.REVEAL,
+        change=PrivilegeChange.Change.GRANTED,
+        at=timezone.now() - timedelta(days=days),
+    )
+
+
+def grant_reveal(person, days: int = 8) -> None:
+    """Give ``person`` the reveal permission, as held for ``days`` already."""
+    held_since(person, days)
+    person.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="accounts", codename="reveal_identity"
+        )
+    )
+
+
 @pytest.fixture
 def make_holder(make_staff):
-    """A staff member explicitly given the break-glass reveal permission."""
+    """A staff member explicitly given the break-glass reveal permission, held for
+    longer than the holding period."""
 
     def make_holder(**kwargs):
         holder = make_staff(**kwargs)
-        holder.user_permissions.add(
-            Permission.objects.get(
-                content_type__app_label="accounts", codename="reveal_identity"
-            )
-        )
+        grant_reveal(holder)
         return holder
 
     return make_holder

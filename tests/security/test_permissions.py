@@ -10,7 +10,6 @@ elsewhere: the action happened), or a status code.
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -62,10 +61,11 @@ def world(
     team_idea = make_idea(team_campaign, author=someone)
     draft = make_campaign("draft")
     draft_idea = make_idea(draft, author=someone)
+    from tests.security.conftest import grant_reveal
+
     holders = [make_staff(), make_staff()]
-    permission = Permission.objects.get(codename="reveal_identity")
     for holder in holders:
-        holder.user_permissions.add(permission)
+        grant_reveal(holder)
     pending = reveal.request_reveal(
         holders[0], org_idea, "A credible threat to a colleague's safety tonight."
     )

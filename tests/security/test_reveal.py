@@ -96,9 +96,12 @@ def test_a_superuser_is_not_a_holder_by_being_a_superuser(
 def test_the_permission_through_a_role_counts(reveal_on, make_staff, anonymous_idea):
     from django.contrib.auth.models import Group, Permission
 
+    from tests.security.conftest import held_since
+
     group = Group.objects.create(name="Safeguarding leads")
     group.permissions.add(Permission.objects.get(codename="reveal_identity"))
     holder = make_staff()
+    held_since(holder)
     holder.groups.add(group)
 
     assert reveal.request_reveal(holder, anonymous_idea, REASON).pk
