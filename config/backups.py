@@ -29,6 +29,8 @@ from django.conf import settings
 from django.db import connection
 from psycopg import sql
 
+DRILL_SUFFIX = "_restore_drill"
+
 
 class DrillFailed(Exception):
     pass
@@ -123,7 +125,15 @@ def dump_and_count(dump_file: Path, report: DrillReport) -> None:
 
 
 def _recreate(target: str) -> None:
+    """A fresh database; one left by an earlier drill is replaced, any other refused."""
     with _connect("postgres", autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [target]
+        ).fetchone()
+        if exists and not target.endswith(DRILL_SUFFIX):
+            raise DrillFailed(
+                f"database {target} exists: the drill restores into a new database"
+            )
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                 sql.Identifier(target)
@@ -142,7 +152,6 @@ def drop(target: str) -> None:
 
 
 def restore(dump_file: Path, report: DrillReport) -> None:
-    _recreate(report.target)
     started = time.monotonic()
     _run(
         [
@@ -257,13 +266,14 @@ def run_drill(
     if connection.vendor != "postgresql":
         raise DrillFailed("the restore drill is for PostgreSQL (DATABASE_URL)")
     source = connection.settings_dict["NAME"]
-    report = DrillReport(source=source, target=target or f"{source}_restore_drill")
+    report = DrillReport(source=source, target=target or f"{source}{DRILL_SUFFIX}")
     if report.target == source:
         raise DrillFailed("the copy must be a database of its own")
     with tempfile.TemporaryDirectory(prefix="staffvoice-drill-", dir=dump_dir) as tmp:
         dump_file = Path(tmp) / f"{source}.dump"
+        dump_and_count(dump_file, report)
+        _recreate(report.target)
         try:
-            dump_and_count(dump_file, report)
             restore(dump_file, report)
             compare(report)
             render_from_copy(report)

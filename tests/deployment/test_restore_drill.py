@@ -71,6 +71,21 @@ def test_the_drill_restores_every_row_and_renders_a_page_from_the_copy(organisat
     assert copy not in _databases()
 
 
+@postgres_only
+def test_the_drill_never_restores_over_a_database_that_is_not_its_own():
+    # A database of the test's own stands for someone else's (never a shared one).
+    other = f"{connection.settings_dict['NAME']}_someone_elses"
+    with backups._connect("postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{other}"')
+        conn.execute(f'CREATE DATABASE "{other}"')
+    try:
+        with pytest.raises(CommandError, match="exists"):
+            call_command("restore_drill", "--target", other, stdout=StringIO())
+        assert other in _databases()
+    finally:
+        backups.drop(other)
+
+
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite path")
 def test_the_drill_says_it_needs_postgresql_on_the_embedded_default():
     with pytest.raises(CommandError, match="for PostgreSQL"):
