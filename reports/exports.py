@@ -170,29 +170,42 @@ def json_lines(rows: Iterable[dict]) -> Iterator[str]:
 
 
 def figures_rows(figures: dict) -> Iterator[list]:
-    """The analytics as rows of (section, group, measure, value)."""
+    """The analytics as rows of (section, group, measure, value): the published
+    figures only (``conversations.small_numbers``), so the file tells no more than
+    the page."""
     threshold = figures["threshold"]
     hidden = _("fewer than %(n)d") % {"n": threshold}
     for key in ("people", "ideas", "comments", "votes", "headcount", "share"):
-        yield ["summary", "", key, "" if figures[key] is None else figures[key]]
+        value = figures[key]
+        if key == "people" and value is None:
+            value = hidden
+        yield ["summary", "", key, "" if value is None else value]
     for day in figures["timeline"]:
-        for key in ("people", "ideas", "comments", "votes"):
+        for key in ("ideas", "comments", "votes"):
             yield ["timeline", day["date"], key, day[key]]
+    for period in figures["newcomers"]:
+        days = period["from"]
+        if period["to"] != period["from"]:
+            days = f"{period['from']}/{period['to']}"  # an ISO 8601 interval
+        people = hidden if period["people"] is None else period["people"]
+        yield ["new people", days, "people", people]
+    others = _("Other groups together")
     for item in figures["breakdowns"]:
         label = dimension_label(item["dimension"])
         for group in item["groups"]:
-            people = hidden if group["suppressed"] else group["people"]
-            yield [label, group["name"], "people", people]
+            yield [label, group["name"], "people", group["people"]]
             if group["headcount"]:
                 yield [label, group["name"], "headcount", group["headcount"]]
                 if group["share"] is not None:
                     yield [label, group["name"], "share", group["share"]]
+        if item["others"] is not None:
+            yield [label, others, "people", item["others"]]
     for group in figures["least"]:
         yield [
             "taking part least",
             f"{dimension_label(group['dimension'])}: {group['name']}",
             "share",
-            hidden if group["suppressed"] else group["share"],
+            group["share"],
         ]
     for key in ("most_supported", "most_discussed"):
         for idea in figures[key]:

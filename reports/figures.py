@@ -9,10 +9,11 @@ frozen at publication.
 What counts: contributions everyone can see (visible ideas and comments, and the votes
 on them); people taking part are ``Participation`` rows (posted, commented or voted).
 
-Small numbers: a profile group (directorate, staff group, band) with fewer than
-``settings.SMALL_GROUP_THRESHOLD`` people taking part is shown as "fewer than N", and
-where exactly one group of a breakdown would be hidden, the next smallest is hidden too,
-so the hidden number cannot be worked out from the total.
+Small numbers: every figure about people goes through ``conversations.small_numbers``
+(see there): small totals are "fewer than N", breakdowns list only groups at or over the
+threshold with everyone else as one "other groups" number that is not small either,
+new people are counted in periods of at least the threshold, and breakdowns count the
+people of closed periods only. Only published figures leave this module.
 """
 
 from bisect import bisect_right
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Band, Directorate, StaffGroup
+from conversations import small_numbers
 from conversations.models import (
     Campaign,
     Comment,
@@ -182,8 +184,9 @@ def _days(campaign: Campaign, now: datetime) -> list[date]:
 def timeline(
     campaign: Campaign, now: datetime, totals: dict | None = None
 ) -> list[dict]:
-    """New people taking part, ideas, comments and votes on each day of the campaign.
-    A series whose total is nought is not queried."""
+    """Ideas, comments and votes on each day of the campaign (what everyone can see
+    anyway; new people are counted by :func:`newcomers`). A series whose total is
+    nought is not queried."""
     totals = totals or _totals(campaign, themes_by_activity(campaign))
     days = _days(campaign, now)
     idea_votes, comment_votes = _votes(campaign)
@@ -192,9 +195,6 @@ def timeline(
         return _per_day(queryset, field, days) if total else {}
 
     series = {
-        "people": _per_day(
-            Participation.objects.filter(campaign=campaign), "first_at", days
-        ),
         "ideas": per_day(totals["ideas"], _visible_ideas(campaign)),
         "comments": per_day(totals["comments"], _visible_comments(campaign)),
         "votes": _added(
@@ -208,24 +208,57 @@ def timeline(
     ]
 
 
+def _people_sources(campaign: Campaign):
+    """Who counts as a person taking part, and since when: a ``Participation`` row
+    (posted, commented or voted) and each idea entered on behalf of staff."""
+    return [
+        (Participation.objects.filter(campaign=campaign), "first_at"),
+        (_entered_ideas(campaign), "created_at"),
+    ]
+
+
+def _people_per_day(campaign: Campaign, days: list[date]) -> list[int]:
+    """New people on each day; anyone from before the first day counts on it, anyone
+    after the last day (a clock's edge) on the last."""
+    counts = [0] * len(days)
+    first = _midnight(days[0])
+    last = _midnight(days[-1] + timedelta(days=1))
+    for queryset, field in _people_sources(campaign):
+        for day, n in _per_day(queryset, field, days).items():
+            counts[day] += n
+        counts[0] += queryset.filter(**{f"{field}__lt": first}).count()
+        counts[-1] += queryset.filter(**{f"{field}__gte": last}).count()
+    return counts
+
+
+def newcomers(
+    campaign: Campaign, now: datetime, limit: int
+) -> tuple[list, date | None, datetime | None]:
+    """New people taking part in periods of whole days, each of at least ``limit``
+    (``small_numbers.periods``); the last day whose people breakdowns count (None: no
+    period has closed yet), and the moment they count up to (None: everyone)."""
+    days = _days(campaign, now)
+    over = campaign.closes_at is not None and campaign.closes_at <= now
+    found, closed = small_numbers.periods(
+        _people_per_day(campaign, days), last_day_over=over, limit=limit
+    )
+    rows = [
+        {
+            "from": days[p.first].isoformat(),
+            "to": days[p.last].isoformat(),
+            "people": p.people,
+        }
+        for p in found
+    ]
+    if closed == len(days):  # every day is in a closed period: everyone counts
+        return rows, days[-1], None
+    return rows, (days[closed - 1] if closed else None), _midnight(days[closed])
+
+
 def _share(people: int, headcount: int | None) -> float | None:
     if not headcount:
         return None
     return round(100 * people / headcount, 1)
-
-
-def _suppress(groups: list[dict], threshold: int) -> None:
-    """Hide small groups, and one more where a single hidden group could be worked out.
-
-    Zero is a small number too: "none of the 5 in Band 9 took part" says something
-    about each of those five people."""
-    for group in groups:
-        group["suppressed"] = group["people"] < threshold
-    hidden = [g for g in groups if g["suppressed"]]
-    if len(hidden) == 1:
-        shown = [g for g in groups if not g["suppressed"]]
-        if shown:
-            min(shown, key=lambda g: (g["people"], g["name"]))["suppressed"] = True
 
 
 def _entered_ideas(campaign: Campaign):
@@ -234,9 +267,14 @@ def _entered_ideas(campaign: Campaign):
     return _visible_ideas(campaign).exclude(source="")
 
 
-def _group_counts(campaign: Campaign, path: str) -> dict[int | None, int]:
+def _group_counts(
+    campaign: Campaign, path: str, cutoff: datetime | None
+) -> dict[int | None, int]:
+    """People in each group of one dimension who joined before ``cutoff`` (None:
+    everyone)."""
+    before = {} if cutoff is None else {"first_at__lt": cutoff}
     counts = dict(
-        Participation.objects.filter(campaign=campaign)
+        Participation.objects.filter(campaign=campaign, **before)
         .order_by()
         .values(path)
         .annotate(n=Count("pk"))
@@ -246,6 +284,7 @@ def _group_counts(campaign: Campaign, path: str) -> dict[int | None, int]:
     entered = f"on_behalf_groups__{path.removeprefix('staff_member__')}"
     for group, n in (
         _entered_ideas(campaign)
+        .filter(**({} if cutoff is None else {"created_at__lt": cutoff}))
         .order_by()
         .values(entered)
         .annotate(n=Count("pk"))
@@ -256,53 +295,51 @@ def _group_counts(campaign: Campaign, path: str) -> dict[int | None, int]:
 
 
 def breakdown(
-    campaign: Campaign, key: str, threshold: int, counts: dict | None = None
-) -> list[dict]:
-    """People taking part in each group of one profile dimension, with headcounts."""
+    campaign: Campaign,
+    key: str,
+    limit: int,
+    people: int,
+    until: date | None,
+    cutoff: datetime | None,
+) -> dict:
+    """People taking part in each group of one profile dimension, with headcounts, as
+    it may be published (``small_numbers.breakdown``): people who joined from
+    ``cutoff`` on are among the "others" until their period closes; before any
+    period has closed (``until`` None), everyone is."""
     model, path = next((m, p) for k, m, p in DIMENSIONS if k == key)
-    if counts is None:
-        counts = _group_counts(campaign, path)
+    counts = _group_counts(campaign, path, cutoff) if until else {}
     groups = [
-        {
-            "name": choice.name,
-            "people": counts.get(choice.pk, 0),
-            "headcount": choice.headcount,
-            "_rate": counts.get(choice.pk, 0) / choice.headcount
-            if choice.headcount
-            else None,
-        }
-        for choice in model.objects.all()
+        {"name": choice.name, "people": counts.get(choice.pk, 0), "headcount": h}
+        for choice, h in ((c, c.headcount) for c in model.objects.all())
     ]
-    groups.append(
-        {
-            "name": _("Not given"),
-            "people": counts.get(None, 0),
-            "headcount": None,
-            "_rate": None,
-        }
+    groups.append({"name": _("Not given"), "people": counts.get(None, 0)})
+    split = small_numbers.breakdown(
+        groups, unplaced=people - sum(counts.values()), limit=limit
     )
-    _suppress(groups, threshold)
-    for group in groups:
+    for group in split.shown:
+        group.setdefault("headcount", None)
         group["share"] = _share(group["people"], group["headcount"])
-        if group["suppressed"]:
-            group["people"] = None
-            group["share"] = None
-    return groups
+    return {
+        "dimension": key,
+        "groups": split.shown,
+        "others": split.others,
+        "hidden": split.hidden,
+    }
 
 
 def _least(breakdowns: list[dict], overall: float | None) -> list[dict]:
-    """Groups with a headcount taking part least compared with it, lowest rate first
-    (and below the organisation's overall share). Ranked on the true numbers, but a
-    hidden group is named without its number."""
+    """Shown groups with a headcount taking part least compared with it, lowest share
+    first, and below the organisation's overall share. A hidden group is never here:
+    its place in the list would say how few of it took part."""
     found = []
     for item in breakdowns:
         for group in item["groups"]:
-            rate = group["_rate"]
-            if rate is None or (overall is not None and 100 * rate >= overall):
+            share = group["share"]
+            if share is None or (overall is not None and share >= overall):
                 continue
-            found.append((rate, {"dimension": item["dimension"], **group}))
-    found.sort(key=lambda pair: (pair[0], pair[1]["name"]))
-    return [group for _rate, group in found[:LEAST_GROUPS]]
+            found.append({"dimension": item["dimension"], **group})
+    found.sort(key=lambda g: (g["share"], g["name"]))
+    return found[:LEAST_GROUPS]
 
 
 def _headcount() -> int | None:
@@ -368,33 +405,30 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> dict:
     """Every figure of the analytics page, as JSON-ready data."""
     now = now or timezone.now()
     threshold = settings.SMALL_GROUP_THRESHOLD
-    people = (
-        Participation.objects.filter(campaign=campaign).count()
-        + _entered_ideas(campaign).count()
-    )
+    people = sum(q.count() for q, _field in _people_sources(campaign))
     themes = themes_by_activity(campaign)
     totals = _totals(campaign, themes)
     headcount = _headcount()
-    share = _share(people, headcount)
+    periods, until, cutoff = newcomers(campaign, now, threshold)
+    shown_people = small_numbers.total(people, threshold)
+    share = _share(shown_people, headcount) if shown_people is not None else None
     breakdowns = [
-        {"dimension": key, "groups": breakdown(campaign, key, threshold)}
+        breakdown(campaign, key, threshold, people, until, cutoff)
         for key, _model, _path in DIMENSIONS
     ]
     least = _least(breakdowns, share)
-    # The exact rates were only for ranking: nothing derived from a hidden number leaves.
-    for item in [*breakdowns, {"groups": least}]:
-        for group in item["groups"]:
-            group.pop("_rate", None)
     return {
         "generated_at": now.isoformat(),
         "threshold": threshold,
-        "people": people,
+        "people": shown_people,
         "ideas": totals["ideas"],
         "comments": totals["comments"],
         "votes": totals["votes"],
         "headcount": headcount,
         "share": share,
         "timeline": timeline(campaign, now, totals),
+        "newcomers": periods,
+        "counted_until": until.isoformat() if until else None,
         "breakdowns": breakdowns,
         "least": least,
         "most_supported": _top_ideas(
@@ -404,4 +438,58 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> dict:
             campaign, ["-comment_count", "-created_at", "-id"]
         ),
         "themes": themes,
+    }
+
+
+def as_published(data: dict) -> dict:
+    """Figures frozen in a report before periods and "other groups" existed, made safe
+    the same way: the old per-day people become periods, the old shown groups are
+    split again with everyone else as "others" (hiding more where that is small), and
+    a hidden group is no longer named or ranked."""
+    if not data or "newcomers" in data or "timeline" not in data:
+        return data
+    limit = data["threshold"]
+    people = data["people"] or 0
+    days = data["timeline"]
+    found, _closed = small_numbers.periods(
+        [d.get("people") or 0 for d in days], last_day_over=True, limit=limit
+    )
+    breakdowns = []
+    for item in data["breakdowns"]:
+        groups = [dict(g) for g in item["groups"] if not g.get("suppressed")]
+        split = small_numbers.breakdown(
+            groups,
+            unplaced=people - sum(g["people"] for g in groups),
+            limit=limit,
+        )
+        breakdowns.append(
+            {
+                "dimension": item["dimension"],
+                "groups": split.shown,
+                "others": split.others,
+                "hidden": split.hidden,
+            }
+        )
+    shown = {(b["dimension"], g["name"]) for b in breakdowns for g in b["groups"]}
+    people_shown = small_numbers.total(people, limit)
+    return {
+        **data,
+        "people": people_shown,
+        "share": data["share"] if people_shown is not None else None,
+        "timeline": [{k: v for k, v in day.items() if k != "people"} for day in days],
+        "newcomers": [
+            {
+                "from": days[p.first]["date"],
+                "to": days[p.last]["date"],
+                "people": p.people,
+            }
+            for p in found
+        ],
+        "counted_until": days[-1]["date"] if days and people_shown else None,
+        "breakdowns": breakdowns,
+        "least": [
+            g
+            for g in data["least"]
+            if not g.get("suppressed") and (g["dimension"], g["name"]) in shown
+        ],
     }

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from conversations.models import Campaign, Idea, Visibility
 from reports import charts
+from reports.figures import as_published
 from reports.models import (
     Action,
     ActionReport,
@@ -120,7 +121,7 @@ def report_content(report: ActionReport) -> dict:
         "themes": outcome_themes(report.campaign),
         "actions": actions,
         "progress": progress(actions),
-        "figures": report.figures,
+        "figures": as_published(report.figures),
         "priorities": prioritisation_results.for_report(report.campaign),
     }
 
@@ -148,8 +149,11 @@ def analytics_charts(figures: dict) -> dict:
         {**day, "activity": day["ideas"] + day["comments"] + day["votes"]}
         for day in figures["timeline"]
     ]
+    periods = [
+        {"date": p["from"], "people": p["people"] or 0} for p in figures["newcomers"]
+    ]
     return {
-        "people": charts.column_chart(figures["timeline"], "people"),
+        "people": charts.column_chart(periods, "people"),
         "activity": charts.column_chart(activity, "activity"),
         "breakdowns": [
             {**item, "groups": charts.with_bars(item["groups"])}

@@ -474,7 +474,7 @@ def _analytics_context(request, campaign: Campaign) -> dict:
     ).first()
     now = timezone.now()
     if report is not None and report.figures:
-        data, frozen = report.figures, True
+        data, frozen = figures.as_published(report.figures), True
     else:
         data, frozen = figures.campaign_figures(campaign, now), False
     return {

@@ -102,85 +102,80 @@ def test_totals_count_people_and_visible_contributions(world, settings):
     assert data["share"] == 8.5  # 11 / 130
 
 
-def test_small_groups_are_suppressed_as_fewer_than_five(world, settings):
-    settings.SMALL_GROUP_THRESHOLD = 5
-    data = figures.campaign_figures(world["campaign"], world["now"])
-    directorates = _groups(data, "directorate")
-
-    assert directorates["Acute"] == {
-        "name": "Acute",
-        "people": 6,
-        "headcount": 10,
-        "share": 60.0,
-        "suppressed": False,
-    }
-    assert directorates["Community"]["suppressed"] is True
-    assert directorates["Community"]["people"] is None
-    assert directorates["Community"]["share"] is None
-    # Nobody from Corporate: zero is a small number too (it says each of them stayed out).
-    assert directorates["Corporate"]["suppressed"] is True
-    assert directorates["Corporate"]["people"] is None
-    assert directorates["Corporate"]["share"] is None
-    assert directorates["Not given"]["suppressed"] is True
-    assert directorates["Not given"]["people"] is None
+def _item(data, dimension):
+    return next(b for b in data["breakdowns"] if b["dimension"] == dimension)
 
 
-def test_a_lone_hidden_group_hides_the_next_smallest_so_it_cannot_be_worked_out(
+def test_only_groups_of_five_or_more_are_listed_and_the_rest_are_one_number(
     world, settings
 ):
     settings.SMALL_GROUP_THRESHOLD = 5
     data = figures.campaign_figures(world["campaign"], world["now"])
-    groups = _groups(data, "staff_group")
+    directorates = _item(data, "directorate")
 
-    # 9 nurses and 2 who did not say: with the total of 11 shown, showing 9 would give
-    # the 2 away, so both are hidden.
-    assert groups["Not given"]["suppressed"] is True
-    assert groups["Nurses"]["suppressed"] is True
-    assert groups["Nurses"]["people"] is None
-    # Band 5 (nobody) is hidden, so "Not given" (all 11) is too: with the total shown,
-    # it would give Band 5's zero away.
-    bands = _groups(data, "band")
-    assert bands["Band 5"]["people"] is None
-    assert bands["Not given"]["people"] is None
+    # Breakdowns count the first day's 9 (a closed period); the 2 of the second day
+    # are still among "others". Community (3) and Corporate (0: zero is a small
+    # number too) are never named, nor their headcounts.
+    assert directorates["groups"] == [
+        {"name": "Acute", "people": 6, "headcount": 10, "share": 60.0}
+    ]
+    assert directorates["others"] == 5  # 3 + 0 + the 2 not yet counted in a group
+    assert "Community" not in str(data) and "Corporate" not in str(data)
+    assert data["counted_until"] == world["opens"].isoformat()
+
+
+def test_more_groups_are_hidden_until_the_hidden_ones_are_not_a_small_number(
+    world, settings
+):
+    settings.SMALL_GROUP_THRESHOLD = 5
+    data = figures.campaign_figures(world["campaign"], world["now"])
+
+    # Nurses (9) and "not given" (0, with 2 not yet counted): showing 9 of 11 would
+    # give the other 2 away, so nurses are hidden too and all 11 are "others".
+    assert _item(data, "staff_group")["groups"] == []
+    assert _item(data, "staff_group")["others"] == 11
+    # Band 5 (nobody) is hidden, so "Not given" (9) is too.
+    assert _item(data, "band")["groups"] == []
+    assert _item(data, "band")["others"] == 11
 
 
 def test_the_threshold_is_a_setting(world, settings):
     settings.SMALL_GROUP_THRESHOLD = 2
     data = figures.campaign_figures(world["campaign"], world["now"])
-    directorates = _groups(data, "directorate")
+    directorates = _item(data, "directorate")
 
-    assert directorates["Community"]["people"] == 3
-    assert directorates["Community"]["share"] == 3.0
-    # Corporate (0) alone would be hidden, so the next smallest, "Not given" (2), is too.
-    assert directorates["Corporate"]["suppressed"] is True
-    assert directorates["Not given"]["suppressed"] is True
+    # Both days are closed periods of 2 or more, so everyone is in a group.
+    assert data["counted_until"] == (world["opens"] + timedelta(days=1)).isoformat()
+    shown = {g["name"]: g for g in directorates["groups"]}
+    assert shown["Community"]["people"] == 3
+    assert shown["Community"]["share"] == 3.0
+    # Corporate (0) alone would be given away, so the next smallest, "Not given"
+    # (2), joins it.
+    assert set(shown) == {"Acute", "Community"}
+    assert directorates["others"] == 2
     assert data["threshold"] == 2
 
     settings.SMALL_GROUP_THRESHOLD = 4
-    directorates = _groups(figures.campaign_figures(world["campaign"]), "directorate")
-    # Corporate (0), "Not given" (2) and Community (3) are all under 4: three hidden
-    # groups sharing 5 people cannot be told apart, so Acute stays shown.
-    assert directorates["Not given"]["suppressed"] is True
-    assert directorates["Community"]["suppressed"] is True
-    assert directorates["Acute"]["people"] == 6
+    data = figures.campaign_figures(world["campaign"], world["now"])
+    directorates = _item(data, "directorate")
+    # Corporate (0), Community (3) and the 2 not yet counted are 5 together, so
+    # Acute stays shown.
+    assert [g["name"] for g in directorates["groups"]] == ["Acute"]
+    assert directorates["others"] == 5
 
 
-def test_groups_taking_part_least_against_headcount_are_pointed_out(world, settings):
-    settings.SMALL_GROUP_THRESHOLD = 5
+def test_groups_taking_part_least_are_only_groups_that_are_shown(world, settings):
+    settings.SMALL_GROUP_THRESHOLD = 2
     data = figures.campaign_figures(world["campaign"], world["now"])
 
-    # Corporate (0 of 20) then Community (3 of 100) are below the overall 8.5%;
-    # Acute (60%) is not. Community's number stays hidden.
-    assert [(g["dimension"], g["name"]) for g in data["least"]] == [
-        ("directorate", "Corporate"),
-        ("directorate", "Community"),
+    # Community (3 of 100) is below the overall 8.5%; Acute (60%) is not; Corporate
+    # (0 of 20) is hidden, so it is not named here either.
+    assert [(g["dimension"], g["name"], g["share"]) for g in data["least"]] == [
+        ("directorate", "Community", 3.0),
     ]
-    assert data["least"][0]["suppressed"] is True  # zero is a small number too
-    assert data["least"][0]["people"] is None
-    assert data["least"][1]["suppressed"] is True
-    assert data["least"][1]["people"] is None
-    assert data["least"][1]["share"] is None
-    assert "_rate" not in str(data)
+
+    settings.SMALL_GROUP_THRESHOLD = 5
+    assert figures.campaign_figures(world["campaign"], world["now"])["least"] == []
 
 
 def test_timeline_counts_each_day(world):
@@ -193,8 +188,9 @@ def test_timeline_counts_each_day(world):
     assert data["timeline"][0]["date"] == first
     assert data["timeline"][-1]["date"] == today
     assert len(data["timeline"]) == 6  # opened five days ago, up to today
-    assert days[first]["people"] == 9
-    assert days[second]["people"] == 2
+    assert "people" not in days[first]  # new people are counted in periods
+    # 9 on the first day, 2 on the second: too few alone, so it joins the first.
+    assert data["newcomers"] == [{"from": first, "to": today, "people": 11}]
     assert days[first]["ideas"] == 2
     assert days[second]["ideas"] == 1
     assert sum(d["comments"] for d in data["timeline"]) == 3
@@ -296,8 +292,9 @@ def test_a_campaign_with_nobody_taking_part_has_zero_figures(make_campaign):
     campaign = make_campaign("closed")
     data = figures.campaign_figures(campaign)
 
+    # Nought people is a small number: "fewer than 5", like any other.
     assert (data["people"], data["ideas"], data["comments"], data["votes"]) == (
-        0,
+        None,
         0,
         0,
         0,
@@ -305,4 +302,5 @@ def test_a_campaign_with_nobody_taking_part_has_zero_figures(make_campaign):
     assert data["share"] is None
     assert data["least"] == []
     assert data["most_supported"] == []
-    assert all(d["people"] == 0 for d in data["timeline"])
+    assert [p["people"] for p in data["newcomers"]] == [None]
+    assert all(b["groups"] == [] and b["others"] is None for b in data["breakdowns"])

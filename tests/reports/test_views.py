@@ -394,9 +394,12 @@ def test_analytics_csv_has_every_section_and_hides_small_groups(
     text = body(client.get(url("analytics_csv", topical_campaign)))
     assert "summary,,ideas,12" in text
     assert "timeline," in text
-    assert "Directorate,Acute,people,fewer than 5" in text
-    # 11 would give the lone hidden 1 away (12 take part), so it is hidden too.
-    assert "Directorate,Not given,people,fewer than 5" in text
+    assert "new people," in text
+    # Acute (1) is never named; "not given" (11) joins it, or the total would give
+    # the 1 away: everyone is "other groups together" (conversations.small_numbers).
+    assert "Acute" not in text
+    assert "Directorate,Not given" not in text
+    assert "Directorate,Other groups together,people,12" in text
 
 
 def test_the_report_is_a_pdf_even_with_no_ideas_or_actions(
