@@ -43,13 +43,15 @@ def ranked(
 ) -> list[tuple[int, float]]:
     """(id, score) of the best matches among ``permitted``, best first."""
     table = TABLES[kind]
+    # "+rowid": the permitted ids filter the matches, rather than the match being
+    # run again for every permitted id (650 ms instead of 10 on 2,000 ideas).
     permitted_sql = ids_sql(permitted)
     if permitted_sql is None or not words:
         return []
     inner, params = permitted_sql
     sql = (
         f"SELECT rowid, -bm25({table}, {WEIGHTS[kind]}) AS score FROM {table} "
-        f"WHERE {table} MATCH %s AND rowid IN ({inner}) ORDER BY score DESC LIMIT %s"
+        f"WHERE {table} MATCH %s AND +rowid IN ({inner}) ORDER BY score DESC LIMIT %s"
     )
     expression = match_expression(
         kind, words, any_word=any_word, names=names, prefix=prefix

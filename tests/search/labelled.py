@@ -1,4 +1,4 @@
-"""The labelled near-duplicates of bench/data/similar_ideas.py, loaded by path (bench/
+"""The labelled near-duplicates of bench/data/near_duplicates.py, loaded by path (bench/
 is scripts, not a package), and the recall@5 measure both the test and the bench use."""
 
 import importlib.util
@@ -10,7 +10,7 @@ from conversations.sanitise import sanitise
 from search import services
 
 _spec = importlib.util.spec_from_file_location(
-    "similar_ideas_data", settings.BASE_DIR / "bench" / "data" / "similar_ideas.py"
+    "near_duplicates", settings.BASE_DIR / "bench" / "data" / "near_duplicates.py"
 )
 data = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(data)
