@@ -10,13 +10,17 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from conversations import rules as conversation_rules
 from conversations.exceptions import Refused
 from conversations.live import events
-from conversations.models import Campaign, Idea, Visibility
+from conversations.models import Campaign, Idea, Participation, Visibility
+from notifications.services import notify_many
 from reports.models import OutcomeTheme
 from reports.prioritisation import results, rules
 from reports.prioritisation.models import (
@@ -96,6 +100,7 @@ def save_round(
                     "person and the shortlist can no longer change."
                 )
             )
+    created = round_.pk is None
     round_.question = question.strip()
     round_.opens_at = opens_at
     round_.closes_at = closes_at
@@ -112,7 +117,36 @@ def save_round(
             )
             for n, (kind, thing) in enumerate(chosen)
         )
+    if created and round_.is_open(timezone.now()):
+        _tell_participants(round_)
     return round_
+
+
+def _tell_participants(round_: Round) -> None:
+    """Everyone who took part in the campaign (and may still see it) hears that the
+    round is open, as they hear that a campaign opens."""
+    campaign = round_.campaign
+    now = timezone.now()
+    people = [
+        p.staff_member
+        for p in Participation.objects.filter(campaign=campaign).select_related(
+            "staff_member"
+        )
+        if conversation_rules.can_view(p.staff_member, campaign, now)
+    ]
+    closes = timezone.localtime(round_.closes_at)
+    notify_many(
+        people,
+        "campaign.opened",
+        lambda: (
+            _(
+                "Spread your points: what should “%(campaign)s” lead to first? Open until %(date)s."
+            )
+            % {"campaign": campaign.title, "date": date_format(closes, "j F Y")}
+        ),
+        reverse("prioritisation:round", args=[campaign.slug]),
+        dedupe_key=f"prioritisation.opened.{round_.pk}",
+    )
 
 
 def _refusal(user, round_: Round, now: datetime) -> Refused | None:

@@ -160,3 +160,44 @@ def test_once_people_took_part_only_the_question_and_dates_change(
     response = client.post(url, {**data, "points": "5"})
     assert response.status_code == 400
     assert "can no longer change" in response.content.decode()
+
+
+def test_people_who_took_part_hear_that_the_round_is_open(
+    make_campaign, make_idea, make_staff
+):
+    from conversations.models import Participation
+    from notifications.models import Notification
+    from reports.prioritisation import services
+
+    campaign = make_campaign("closed", title="Living our values")
+    ideas = [make_idea(campaign) for _n in range(2)]
+    took_part = make_staff()
+    Participation.objects.create(campaign=campaign, staff_member=took_part)
+    bystander = make_staff()
+    now = timezone.now()
+    round_ = services.save_round(
+        make_staff(roles=["engagement_manager"]),
+        campaign,
+        question="What first?",
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=7),
+        points=10,
+        idea_ids=[i.pk for i in ideas],
+        theme_ids=[],
+    )
+    [note] = Notification.objects.filter(recipient=took_part)
+    assert note.message.startswith("Spread your points: what should “Living our")
+    assert note.url == reverse("prioritisation:round", args=[campaign.slug])
+    assert not Notification.objects.filter(recipient=bystander).exists()
+    # Saving it again tells nobody twice.
+    services.save_round(
+        round_.created_by,
+        campaign,
+        question="What first, then?",
+        opens_at=round_.opens_at,
+        closes_at=round_.closes_at,
+        points=10,
+        idea_ids=[i.pk for i in ideas],
+        theme_ids=[],
+    )
+    assert Notification.objects.filter(recipient=took_part).count() == 1
