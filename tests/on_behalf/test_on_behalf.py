@@ -2,6 +2,7 @@
 anonymous, marked with their source, counted in the figures, checked for details
 that could identify someone."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -189,3 +190,17 @@ def test_staff_do_not_get_the_form(client, make_campaign, make_staff):
     url = reverse("on_behalf:enter", args=[campaign.slug])
     assert client.get(url).status_code == 403
     assert "on-behalf" not in client.get(campaign.get_absolute_url()).content.decode()
+
+
+def test_the_live_card_says_where_it_came_from_in_each_language(
+    make_campaign, make_staff
+):
+    from conversations.models import CampaignEvent
+
+    campaign = make_campaign()
+    moderator = make_staff(roles=["moderator"], display_name="Sam Moderator")
+    _enter(moderator, campaign, collected_on=date(2026, 11, 12))
+    event = CampaignEvent.objects.get(campaign=campaign, type="idea.posted")
+    assert "From a paper form, 12 Nov" in event.payload["html"]
+    assert "O ffurflen bapur" in event.payload["translations"]["cy"]["html"]
+    assert "Sam Moderator" not in json.dumps(event.payload)
