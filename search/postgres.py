@@ -1,6 +1,6 @@
-"""Full-text search on PostgreSQL: the GIN expression indexes of migration 0001
-(the expressions here are the indexed ones, word for word, so the planner uses
-them), ranked by ``ts_rank`` with an idea's title weighted A."""
+"""Full-text search on PostgreSQL: each post's stored ``tsvector`` (migration 0002,
+kept by triggers; an idea's title weighted A), GIN-indexed and ranked by ``ts_rank``;
+authors' public names through the expression index of migration 0001."""
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -8,13 +8,7 @@ from django.db.models import QuerySet
 from search.backends import ids_sql
 from search.text import START, STOP
 
-DOCUMENTS = {
-    "idea": (
-        "(setweight(to_tsvector('english'::regconfig, t.title), 'A')"
-        " || to_tsvector('english'::regconfig, t.body))"
-    ),
-    "comment": "(to_tsvector('english'::regconfig, t.body))",
-}
+VECTORS = {"idea": "search_idea_vector", "comment": "search_comment_vector"}
 TABLES = {"idea": "conversations_idea", "comment": "conversations_comment"}
 PERSON_NAME = """(to_tsvector('simple'::regconfig, CASE
         WHEN s.display_name <> '' THEN s.display_name
@@ -47,12 +41,11 @@ def ranked(
     if permitted_sql is None or not words:
         return []
     inner, params = permitted_sql
-    document = DOCUMENTS[kind]
     query = tsquery(words, any_word=any_word, prefix=prefix)
     sql = (
-        f"SELECT t.id, ts_rank({document}, q.q) AS score "
-        f"FROM {TABLES[kind]} t, to_tsquery('english'::regconfig, %s) q(q) "
-        f"WHERE {document} @@ q.q AND t.id IN ({inner})"
+        "SELECT v.post_id AS id, ts_rank(v.document, q.q) AS score "
+        f"FROM {VECTORS[kind]} v, to_tsquery('english'::regconfig, %s) q(q) "
+        f"WHERE v.document @@ q.q AND v.post_id IN ({inner})"
     )
     args = [query, *params]
     if names:
