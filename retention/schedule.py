@@ -36,15 +36,23 @@ ERASED_DOMAIN = "@deleted.invalid"  # accounts.services.erase_personal_data's ma
 
 
 def _batches(queryset: QuerySet, size: int) -> Iterator[list[int]]:
-    """Primary keys of ``queryset`` a batch at a time, asked again after each batch
-    (what a batch changed no longer matches)."""
+    """Primary keys of ``queryset`` a batch at a time, in key order, each batch asked
+    for after the last key of the one before: the database walks the primary key's
+    index once, instead of scanning from the start for every batch (the tables'
+    dates have no index of their own)."""
+    last = 0
     while True:
-        pks = list(queryset.order_by("pk").values_list("pk", flat=True)[:size])
+        pks = list(
+            queryset.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
         if not pks:
             return
         yield pks
         if len(pks) < size:
             return
+        last = pks[-1]
 
 
 def _delete(queryset: QuerySet, size: int) -> int:
