@@ -75,7 +75,7 @@ def filler(rng: random.Random, vocabulary: list[str], n: int):
         yield title, body + "."
 
 
-def build(ideas: int):
+def build(ideas: int, slug: str = SLUG):
     import near_duplicates as data
     from django.utils import timezone
 
@@ -84,11 +84,13 @@ def build(ideas: int):
     from conversations.sanitise import sanitise
     from search import text
 
-    Campaign.objects.filter(slug=SLUG).delete()
+    # A run before this one: its ideas first (their theme is protected).
+    Idea.objects.filter(campaign__slug=slug).delete()
+    Campaign.objects.filter(slug=slug).delete()
     now = timezone.now()
     campaign = Campaign.objects.create(
         title="Similar ideas benchmark",
-        slug=SLUG,
+        slug=slug,
         is_published=True,
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=19),
@@ -212,6 +214,12 @@ def main() -> None:
     print("\nrecall@5 (share of the 60 paraphrases whose original is shown)")
     print("| ideas in the campaign | title only | title and body |")
     print("|---|---:|---:|")
+    small, _, small_originals, _ = build(0, slug=SLUG + "-labelled")
+    print(
+        f"| {small.ideas.count():,} (the labelled set alone) | "
+        f"{recall(viewer, small, data, small_originals, with_body=False):.2f} | "
+        f"{recall(viewer, small, data, small_originals, with_body=True):.2f} |"
+    )
     print(
         f"| {campaign.ideas.count():,} | "
         f"{recall(viewer, campaign, data, originals, with_body=False):.2f} | "
