@@ -417,3 +417,78 @@ def test_team_views_are_only_for_teams_of_five_and_show_only_named_ideas(world):
     )
     team_page = _get(reader, f"{campaign.get_absolute_url()}?team={big.pk}")
     assert "Unsigned thought" not in team_page
+
+
+def test_figures_frozen_in_a_report_before_this_rule_are_published_safely(world):
+    """A report published earlier keeps figures in the old shape (per-day people,
+    hidden groups named with their headcount, "taking part least" naming them): they
+    are read through the same rule."""
+    campaign = world["campaign"]
+    report = report_services.report_for(campaign)
+    report_services.publish_report(world["manager"], report)
+    opens = timezone.localdate(campaign.opens_at)
+    per_day = [8, 3, 3, 6, 0, 2]
+
+    def group(name, people, headcount=None):
+        hidden = people < LIMIT
+        return {
+            "name": name,
+            "people": None if hidden else people,
+            "headcount": headcount,
+            "share": None
+            if hidden or not headcount
+            else round(100 * people / headcount, 1),
+            "suppressed": hidden,
+        }
+
+    report.figures = {
+        "generated_at": timezone.now().isoformat(),
+        "threshold": LIMIT,
+        "people": 22,
+        "ideas": 22,
+        "comments": 0,
+        "votes": 0,
+        "headcount": 130,
+        "share": 16.9,
+        "timeline": [
+            {
+                "date": (opens + timedelta(days=n)).isoformat(),
+                "people": people,
+                "ideas": people,
+                "comments": 0,
+                "votes": 0,
+            }
+            for n, people in enumerate(per_day)
+        ],
+        "breakdowns": [
+            {
+                "dimension": "directorate",
+                "groups": [
+                    group("Acute", 12, 40),
+                    group("Beds", 3, 20),
+                    group("Corporate", 0, 30),
+                    group("Dental", 6, 40),
+                    group(NOT_GIVEN, 1),
+                ],
+            },
+        ],
+        "least": [
+            {"dimension": "directorate", **group("Corporate", 0, 30)},
+            {"dimension": "directorate", **group("Beds", 3, 20)},
+        ],
+        "most_supported": [],
+        "most_discussed": [],
+        "themes": [],
+    }
+    report.save(update_fields=["figures"])
+
+    page = _get(world["reader"], _url("analytics", campaign))
+    assert "frozen" in page
+    seen = _from_page(page)
+    assert seen["total"] == 22
+    assert attacks(seen) == []
+    assert (
+        attacks(_from_csv(_get(world["manager"], _url("analytics_csv", campaign))))
+        == []
+    )
+    assert attacks(_from_page(_get(world["reader"], _url("report", campaign)))) == []
