@@ -73,7 +73,10 @@ class Receiver:
 
     async def join(self, group: str, socket) -> None:
         if not self.members[group]:
-            await self.layer.group_add(group, self.channel)
+            try:
+                await self.layer.group_add(group, self.channel)
+            except Exception as error:  # noqa: BLE001 - Redis down: the page opens paused
+                self._paused(error)  # and the group is joined when the layer is back
         self.members[group].add(socket)
 
     async def leave(self, group: str, socket, *, linger: bool = False) -> None:

@@ -53,6 +53,7 @@ def test_pages_say_live_updates_are_paused_and_catch_up_when_redis_returns(
     on_a = Person(a, session_cookie_for(make_staff()))
     on_b = Person(b, session_cookie_for(make_staff()))
     voters = [Person(a, session_cookie_for(make_staff())) for _ in range(3)]
+    latecomer = Person(b, session_cookie_for(make_staff()))
 
     async def scenario():
         async with on_a.socket(campaign) as page_a, on_b.socket(campaign) as page_b:
@@ -69,6 +70,10 @@ def test_pages_say_live_updates_are_paused_and_catch_up_when_redis_returns(
                     timeout=8,
                 )
             told_after = time.monotonic() - stopped
+            # A page opened now is admitted, and told at once that it is paused.
+            async with latecomer.socket(campaign) as late:
+                late_hello = await receive_until(late, lambda f: f["type"] == "hello")
+                assert late_hello[-1]["live"] is False
 
             # Meanwhile, over HTTP through worker A: an idea and some votes.
             response = await sync_to_async(on_a.post)(
@@ -128,7 +133,7 @@ def test_pages_say_live_updates_are_paused_and_catch_up_when_redis_returns(
     try:
         run(asyncio.wait_for(scenario(), 120))
     finally:
-        for person in (on_a, on_b, *voters):
+        for person in (on_a, on_b, latecomer, *voters):
             person.close()
     # Logged once per outage per worker, not once a message.
     for server in (a, b):
