@@ -48,8 +48,10 @@ def test_two_allocations_of_one_person_at_once_leave_one_within_budget(
     round_ = make_round()
     a, b, c = item_ids(round_)
     first, second = {a: 10}, {b: 5, c: 5}
-    for _attempt in range(6):
+    for attempt in range(6):
         person = make_staff()
+        if attempt % 2:  # changing an allocation, not only making the first one
+            services.allocate(person, round_, {c: 1})
         errors = _at_once(
             lambda p=person: services.allocate(p, round_, first),
             lambda p=person: services.allocate(p, round_, second),
