@@ -163,6 +163,18 @@ def test_signing_in_pages_posts_and_votes_work_while_redis_is_down(
         ]
         assert more == [302] * (POSTING_LIMIT - 2) + [429], more
 
+        # So do sign-in limits (allauth's: 5 failures per address in 5 minutes).
+        guesses = [
+            _post(
+                _browser(server),
+                server,
+                reverse("account_login"),
+                {"login": leaver.email, "password": "not-the-password"},
+            ).status_code
+            for _ in range(6)
+        ]
+        assert guesses == [200] * 5 + [429], guesses
+
         assert len(server.log_lines(WENT_DOWN)) == 1, server.log.read_text()[-3000:]
         assert not server.log_lines("Traceback")
 
@@ -177,8 +189,8 @@ def test_signing_in_pages_posts_and_votes_work_while_redis_is_down(
         assert len(server.log_lines(CAME_BACK)) == 1, server.log.read_text()[-3000:]
         assert len(server.log_lines(WENT_DOWN)) == 1
         print(
-            f"redis down {down_for:.1f} s: {len(statuses) + len(more)} requests, "
-            f"statuses {sorted(set(statuses + more))}"
+            f"redis down {down_for:.1f} s: {len(statuses) + len(more) + 6} requests, "
+            f"statuses {sorted(set(statuses + more + guesses))}"
         )
     finally:
         stop_server(server)
