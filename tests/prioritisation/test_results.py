@@ -157,3 +157,17 @@ def test_an_idea_hidden_after_shortlisting_leaves_the_form_and_results(
         reverse("prioritisation:round", args=[round_.campaign.slug])
     ).content.decode()
     assert "Shortlisted idea 2" not in page
+
+
+def test_the_printable_report_and_its_pdf_carry_the_results(
+    client, make_round, make_staff
+):
+    round_ = make_round()
+    services.allocate(make_staff(), round_, {item_ids(round_)[1]: 10})
+    editor = make_staff(roles=["engagement_manager"])
+    client.force_login(editor)
+    slug = round_.campaign.slug
+    page = client.get(reverse("reports:report_print", args=[slug])).content.decode()
+    assert "What you prioritised" in page and "Shortlisted idea 2" in page
+    pdf = client.get(reverse("reports:report_pdf", args=[slug]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
