@@ -87,8 +87,12 @@ class Process:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    captured: str = ""
+
     def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
+        if self.log.exists():
+            return self.log.read_text(errors="replace")[-4000:]
+        return self.captured
 
     def stop(self) -> None:
         if self.popen.poll() is None:
@@ -98,6 +102,9 @@ class Process:
             except subprocess.TimeoutExpired:
                 os.killpg(self.popen.pid, signal.SIGKILL)
                 self.popen.wait(timeout=5)
+        # What it wrote stays readable (output()); the file goes.
+        self.captured = self.output()
+        self.log.unlink(missing_ok=True)
 
 
 def wait_for_port(port: int, popen: subprocess.Popen, log: Path, seconds=30) -> None:
