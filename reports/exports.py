@@ -34,6 +34,9 @@ FIELDS = [
     "created_at",
     "updated_at",
     "author",
+    # Entered on behalf of staff (paper form, event, focus group) and when collected.
+    "source",
+    "collected_on",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(_FORMULA_START)
@@ -92,6 +95,8 @@ def contribution_rows(campaign: Campaign, *, include_hidden: bool) -> Iterator[t
             "visibility",
             "created",
             "updated",
+            "source",
+            "collected_on",
             "is_anonymous",
             "author_id",
             "author__display_name",
@@ -113,6 +118,8 @@ def contribution_rows(campaign: Campaign, *, include_hidden: bool) -> Iterator[t
         visibility,
         created_at,
         updated_at,
+        source,
+        collected_on,
         *author,
     ) in rows.iterator(chunk_size=CHUNK):
         yield (
@@ -129,6 +136,8 @@ def contribution_rows(campaign: Campaign, *, include_hidden: bool) -> Iterator[t
             _iso(created_at),
             _iso(updated_at),
             _author(*author),
+            source,
+            collected_on.isoformat() if collected_on else "",
         )
 
 

@@ -204,3 +204,17 @@ def test_the_live_card_says_where_it_came_from_in_each_language(
     assert "From a paper form, 12 Nov" in event.payload["html"]
     assert "O ffurflen bapur" in event.payload["translations"]["cy"]["html"]
     assert "Sam Moderator" not in json.dumps(event.payload)
+
+
+def test_the_export_says_where_an_entered_idea_came_from_and_names_nobody(
+    client, make_campaign, make_staff
+):
+    campaign = make_campaign()
+    moderator = make_staff(roles=["moderator"], display_name="Sam Moderator")
+    idea = _enter(moderator, campaign, collected_on=date(2026, 11, 12))
+    client.force_login(moderator)
+    url = reverse("reports:contributions", args=[campaign.slug, "json"])
+    rows = json.loads(b"".join(client.get(url).streaming_content))
+    row = next(r for r in rows if r["id"] == idea.pk)
+    assert (row["source"], row["collected_on"]) == ("paper", "2026-11-12")
+    assert row["author"] == ""
