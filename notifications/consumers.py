@@ -64,9 +64,14 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
-        """Clients have nothing to say here: anything sent is logged and ignored."""
-        size = len(text_data or "") if bytes_data is None else len(bytes_data)
-        logger.warning("Bell socket message refused (%d bytes): nothing is read", size)
+        """Clients have nothing to say here: anything sent is ignored, and logged
+        once per socket (a chatty client cannot fill the log)."""
+        if not getattr(self, "refused", False):
+            self.refused = True
+            size = len(text_data or "") if bytes_data is None else len(bytes_data)
+            logger.warning(
+                "Bell socket message refused (%d bytes): nothing is read", size
+            )
 
     async def send_count(self, count: int) -> None:
         if not self.closing:

@@ -123,18 +123,13 @@ def _membership_changed(sender, instance, **kwargs) -> None:
 
 def _grants_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     """A person's groups or permissions (roles) changed, from either side."""
-    if not action.startswith("post_"):
-        return
-    if not reverse:
-        person_changed([instance.pk])
-    elif pk_set:
-        person_changed(pk_set)
-    else:  # a group or permission cleared of everyone
-        person_changed(
-            getattr(instance, "user_set", StaffMember.objects.none()).values_list(
-                "pk", flat=True
-            )
-        )
+    if reverse and action == "pre_clear":  # a group or permission cleared of everyone
+        person_changed(instance.user_set.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if not reverse:
+            person_changed([instance.pk])
+        elif pk_set:
+            person_changed(pk_set)
 
 
 def _campaign_saved(sender, instance, created, **kwargs) -> None:

@@ -250,3 +250,29 @@ async def test_a_named_moderator_removed_keeps_watching_but_hears_no_moderators_
         while not frames or frames[-1]["type"] != "idea.status":
             frames.append(await page.frame())
     assert "queue.changed" not in [f["type"] for f in frames]
+
+
+async def test_a_role_emptied_from_the_groups_side_closes_its_holders_pages(
+    browser, make_staff, make_team, make_campaign
+):
+    ward = await db(make_team)()
+    campaign = await db(make_campaign)("open", audience_teams=[ward])
+    moderator = await db(make_staff)(roles=["moderator"])
+    page = await (await browser(moderator)).campaign(campaign)
+
+    await db(lambda: moderator.groups.get().user_set.clear())()
+
+    assert await closes(page) == access.CLOSE_FORBIDDEN
+
+
+async def test_the_bell_ignores_what_a_client_sends_and_stays_open(
+    browser, make_staff, caplog
+):
+    bell = await (await browser(await db(make_staff)())).bell()
+
+    for _ in range(5):
+        await bell.send_text('{"type": "mark_all_read"}')
+
+    assert await bell.nothing_more(timeout=0.5)
+    assert await stays_open(bell)
+    assert caplog.text.count("Bell socket message refused") == 1
