@@ -1,7 +1,9 @@
 """Processes a fault test starts, breaks and ends itself: its own ``redis-server`` on a
 free port (never the shared one) and app servers whose log it reads."""
 
+import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,6 +27,10 @@ class OwnRedis:
     port: int = field(default_factory=_free_port)
     directory: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="sv-redis-"))
     process: subprocess.Popen | None = None
+
+    def __post_init__(self) -> None:
+        # Its files go when the test run ends, whoever forgot to remove them.
+        atexit.register(shutil.rmtree, self.directory, True)
 
     @property
     def url(self) -> str:
