@@ -142,10 +142,12 @@ class RedisAccelerator(RedisCache):
                 for version, keys in by_version.items():
                     super().delete_many(keys, version=version)
                 super().has_key("staffvoice:probe")  # answers even with nothing lost
-        except UNAVAILABLE:
+        except BaseException:  # still owed; and another caller may probe later
             with outage.lock:
                 outage.lost |= lost
                 outage.clear_on_return |= clear
+                outage.probing = False
+                outage.retry_at = time.monotonic() + outage.retry_seconds
             raise
         with outage.lock:
             down_for = time.monotonic() - (outage.down_since or time.monotonic())
