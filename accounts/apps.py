@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import signals
 
         from accounts import backends, checks, security_log  # noqa: F401
-        from accounts.safety import privileges
+        from accounts.safety import privileges, sessions
 
         backends.connect()
         privileges.connect()  # every grant of the reveal permission is recorded
@@ -19,6 +19,9 @@ class AccountsConfig(AppConfig):
         # dispatch_uid: connected once even if ready() runs twice (tests, reloads).
         signals.user_logged_in.connect(
             security_log.on_logged_in, dispatch_uid="security-log-in"
+        )
+        signals.user_logged_in.connect(
+            sessions.on_signed_in, dispatch_uid="idle-timeout-sign-in"
         )
         signals.user_login_failed.connect(
             security_log.on_login_failed, dispatch_uid="security-log-failed"

@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Band, Directorate, StaffGroup, StaffMember, Team
+from accounts.safety import sessions
 
 PREFER_NOT = _("Prefer not to say")
 
@@ -201,3 +203,26 @@ class DirectoryMappingForm(forms.Form):
                     "required": _("Choose the column that holds the work email.")
                 },
             )
+
+
+class StaffLoginForm(LoginForm):
+    """allauth's sign-in form (``ACCOUNT_FORMS``) with a "shared computer" choice: on
+    a ward computer others use, the session ends when the browser closes and after a
+    shorter spell without activity (``accounts.safety.sessions``)."""
+
+    shared_computer = forms.BooleanField(
+        label=_("This is a shared computer"),
+        help_text=_(
+            "Tick this on a ward or office computer that others use: you will be "
+            "signed out when the browser closes, or sooner if you leave it."
+        ),
+        required=False,
+    )
+
+    def login(self, request, redirect_url=None):
+        response = super().login(request, redirect_url=redirect_url)
+        if self.cleaned_data.get("shared_computer"):
+            sessions.mark_shared(request)
+        elif request.user.is_authenticated:
+            sessions.note_activity(request)
+        return response

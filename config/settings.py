@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    # Multi-factor sign-in (an authenticator app, recovery codes): required for roles
+    # that can see more (accounts.safety.mfa).
+    "allauth.mfa",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -93,6 +96,11 @@ MIDDLEWARE = [
     # The person a session names, from the backend it names (accounts.backends).
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session left idle (shared ward computers).
+    "accounts.safety.sessions.IdleTimeoutMiddleware",
+    # Sends moderators, managers, administrators and reveal holders to set up
+    # multi-factor sign-in before anything else.
+    "accounts.safety.mfa.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -271,6 +279,18 @@ ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.StaffSocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# Sign-in with a "This is a shared computer" choice (accounts.safety.sessions); no
+# "Remember me": a session lasts until it is idle (below) or signed out.
+ACCOUNT_FORMS = {"login": "accounts.forms.StaffLoginForm"}
+ACCOUNT_SESSION_REMEMBER = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = ORGANISATION_NAME
+MFA_REQUIRED_FOR_PRIVILEGED = envbool("MFA_REQUIRED_FOR_PRIVILEGED", True)
+# Idle time-outs in minutes: most staff; those who can see more (moderators, managers,
+# administrators, reveal holders); anyone who said the computer is shared.
+IDLE_TIMEOUT_MINUTES = envint("IDLE_TIMEOUT_MINUTES", 30)
+IDLE_TIMEOUT_PRIVILEGED_MINUTES = envint("IDLE_TIMEOUT_PRIVILEGED_MINUTES", 15)
+IDLE_TIMEOUT_SHARED_MINUTES = envint("IDLE_TIMEOUT_SHARED_MINUTES", 10)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

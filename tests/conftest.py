@@ -32,6 +32,11 @@ from conversations.models import (
 from conversations.sanitise import sanitise
 
 PASSWORD = "Correct-Horse-Battery-9"
+# People made by make_staff in a role that needs multi-factor sign-in (or with
+# mfa=True: made staff or given the reveal permission afterwards) have this
+# authenticator app set up (allauth.mfa), so they can use the site once signed in
+# (accounts.safety.mfa); pyotp.TOTP(TOTP_SECRET).now() is the code their app shows.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 SCRIPT = "<script>alert('xss')</script>"
 
 ROLE_NAMES = {
@@ -39,6 +44,12 @@ ROLE_NAMES = {
     "moderator": role_groups.MODERATOR,
     "team_lead": role_groups.TEAM_LEAD,
     "administrator": role_groups.ADMINISTRATOR,
+}
+
+MFA_ROLES = {
+    role_groups.ENGAGEMENT_MANAGER,
+    role_groups.MODERATOR,
+    role_groups.ADMINISTRATOR,
 }
 
 _sequence = itertools.count(1)
@@ -113,6 +124,7 @@ def make_staff(db):
         password: str = PASSWORD,
         profile_completed: bool = True,
         verified: bool = True,
+        mfa: bool | None = None,
     ) -> StaffMember:
         n = _next()
         email = email or f"staff{n}@nhs.net"
@@ -133,6 +145,15 @@ def make_staff(db):
 
             EmailAddress.objects.create(
                 user=user, email=user.email, verified=True, primary=True
+            )
+        if mfa or (mfa is None and {ROLE_NAMES.get(r, r) for r in roles} & MFA_ROLES):
+            from allauth.mfa.adapter import get_adapter
+            from allauth.mfa.models import Authenticator
+
+            Authenticator.objects.create(
+                user=user,
+                type=Authenticator.Type.TOTP,
+                data={"secret": get_adapter().encrypt(TOTP_SECRET)},
             )
         return user
 

@@ -74,7 +74,7 @@ def build_world(make_staff, make_campaign, make_team) -> World:
         content_type__app_label="accounts", codename="reveal_identity"
     )
     holder = make_staff(roles=["moderator"], display_name="Chris Lee")
-    second_holder = make_staff(display_name="Pat Jones")
+    second_holder = make_staff(display_name="Pat Jones", mfa=True)
     for person in (holder, second_holder):
         held_since(person)  # longer than the reveal's holding period
         person.user_permissions.add(permission)

@@ -78,7 +78,7 @@ def make_holder(make_staff):
     longer than the holding period."""
 
     def make_holder(**kwargs):
-        holder = make_staff(**kwargs)
+        holder = make_staff(**{"mfa": True, **kwargs})
         grant_reveal(holder)
         return holder
 

@@ -147,7 +147,7 @@ class _reveal_on:
 
 
 def _viewers(make_staff) -> dict[str, StaffMember]:
-    root = make_staff(display_name="Rita Root")
+    root = make_staff(display_name="Rita Root", mfa=True)
     root.is_staff = root.is_superuser = True
     root.save()
     administrator = make_staff(roles=["administrator"], display_name="Ada Admin")

@@ -46,7 +46,7 @@ def thread(anonymous_idea, anonymous_comment, make_staff, author):
 def viewer(request, make_staff):
     def make(role: str):
         if role == "superuser":
-            person = make_staff()
+            person = make_staff(mfa=True)
             person.is_staff = person.is_superuser = True
             person.save()
             return person

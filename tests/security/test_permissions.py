@@ -63,7 +63,7 @@ def world(
     draft_idea = make_idea(draft, author=someone)
     from tests.security.conftest import grant_reveal
 
-    holders = [make_staff(), make_staff()]
+    holders = [make_staff(mfa=True), make_staff(mfa=True)]
     for holder in holders:
         grant_reveal(holder)
     pending = reveal.request_reveal(

@@ -208,7 +208,7 @@ def test_the_admin_sign_in_form_cannot_be_used_to_guess_passwords(client, make_s
 
 
 def test_admin_sign_in_failures_count_against_the_same_limit(client, make_staff):
-    admin = make_staff()
+    admin = make_staff(mfa=True)
     admin.is_staff = True
     admin.save()
     for _attempt in range(5):
@@ -227,7 +227,7 @@ def test_signed_in_non_staff_are_refused_the_admin(client, staff):
 
 
 def test_staff_go_from_the_admin_sign_in_to_where_they_were_going(client, make_staff):
-    admin = make_staff()
+    admin = make_staff(mfa=True)
     admin.is_staff = True
     admin.save()
     client.force_login(admin)

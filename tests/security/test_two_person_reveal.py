@@ -37,7 +37,7 @@ def test_a_grant_in_the_admin_is_recorded_and_announced_to_every_holder(
     client, make_staff, make_holder, django_capture_on_commit_callbacks
 ):
     holders = [make_holder(display_name="Hana Holder"), make_holder()]
-    root = make_staff(display_name="Rita Root")
+    root = make_staff(display_name="Rita Root", mfa=True)
     root.is_staff = root.is_superuser = True
     root.save()
     safeguarding = Group.objects.create(name="Safeguarding leads")
