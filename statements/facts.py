@@ -30,8 +30,11 @@ def duration(seconds: int) -> str:
         return ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
     if days:
         return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    hours = max(1, seconds // 3600)
-    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    if seconds % 3600 == 0:
+        hours = max(1, seconds // 3600)
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    minutes = max(1, seconds // 60)
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 def _lasts(max_age: int | None) -> str:
@@ -51,7 +54,18 @@ def cookies() -> list[Cookie]:
     # allauth's sign-in asks "Remember me" unless ACCOUNT_SESSION_REMEMBER decides:
     # not ticked, the session ends with the browser.
     remember = getattr(settings, "ACCOUNT_SESSION_REMEMBER", None)
-    if session_age is None or remember is False:
+    # Sessions that end after a spell without activity (accounts.safety.sessions,
+    # where it is installed): the cookie lives that long from the last page.
+    idle = getattr(settings, "IDLE_TIMEOUT_MINUTES", None)
+    if idle:
+        short = getattr(settings, "IDLE_TIMEOUT_PRIVILEGED_MINUTES", idle)
+        session_ages = (None, session_age, idle * 60, short * 60)
+        session_lasts = _(
+            "%(time)s after the last page you open (%(short)s for moderators, "
+            "campaign managers and administrators), or until you close your "
+            "browser if you said the computer is shared"
+        ) % {"time": duration(idle * 60), "short": duration(short * 60)}
+    elif session_age is None or remember is False:
         session_ages, session_lasts = (None,), _lasts(None)
     elif remember is True:
         session_ages, session_lasts = (session_age,), _lasts(session_age)
