@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     # Only for its management commands: readiness, restore_drill (platform/RUNBOOK.md).
     "config",
     "reports.prioritisation",
+    # The read API for the trust's reporting (api/: README "Read API").
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 # Microsoft Entra ID sign-in is switched on by environment variables alone.
@@ -412,6 +416,27 @@ HEALTH_TASK_QUEUE_MAX_AGE = envint("HEALTH_TASK_QUEUE_MAX_AGE", 900)
 HEALTH_REDIS_TIMEOUT = envint("HEALTH_REDIS_TIMEOUT", 2)
 
 SMALL_GROUP_THRESHOLD = envint("SMALL_GROUP_THRESHOLD", 5)
+
+# The read API (api/): service-account bearer tokens only (no session, so no CSRF
+# surface), JSON only, read-only, paginated, limited per token, every request audited.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+API_RATE_LIMIT = envstr("API_RATE_LIMIT", "600/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Staff Voice read API",
+    "DESCRIPTION": "Read-only figures and content for the trust's own reporting. "
+    "Send `Authorization: Bearer <token>`; an administrator creates tokens.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 # Moderation: items waiting longer than this are highlighted in the queue.
 MODERATION_TARGET_HOURS = envint("MODERATION_TARGET_HOURS", 24)
 # Break-glass identity reveal for anonymous posts: off unless the organisation says so.

@@ -28,6 +28,8 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("", include("reports.prioritisation.urls")),
     path("", include("conversations.web.on_behalf_urls")),
+    # The read API and its OpenAPI schema (api/, README "Read API").
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("accounts.team_urls")),
     path("directory/", include("accounts.directory_urls")),
