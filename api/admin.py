@@ -45,6 +45,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 "title": _("Token created"),
                 "token": obj,
                 "key": request.api_token_shown_once,
+                "header": "Authorization: Bearer <token>",  # HTTP, not translated
                 "opts": self.opts,
             },
         )
