@@ -23,6 +23,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone, translation
 
+from accounts.safety import mfa
 from conversations import queries, rules
 from conversations.live import access, events
 from conversations.live.hub import get_hub, tally_snapshot
@@ -329,6 +330,9 @@ def _authorise(user, campaign_id: int) -> Access:
     """Whether (and how) ``user`` may watch ``campaign_id``: the pages' rules."""
     if not user.is_authenticated:
         return Access(False)
+    if mfa.must_set_up(user):
+        # Pages send them to set up multi-factor sign-in before anything else.
+        return Access(False, user_id=user.pk)
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None or not rules.can_view(user, campaign, timezone.now()):
         return Access(False, user_id=user.pk)

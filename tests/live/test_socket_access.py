@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import StaffMember, TeamMembership
 from conversations import services
@@ -66,7 +67,7 @@ def world(make_staff, make_team, make_campaign, make_board):
             "manager": make_staff(roles=["engagement_manager"]),
             "administrator": make_staff(roles=["administrator"]),
             "team-lead role only": make_staff(roles=["team_lead"], teams=[other]),
-            "superuser": make_staff(),
+            "superuser": make_staff(mfa=True),  # superusers must sign in with MFA
         }
         StaffMember.objects.filter(pk=people["superuser"].pk).update(is_superuser=True)
         campaigns = {
@@ -265,3 +266,25 @@ async def test_an_account_switched_off_is_refused_and_its_open_socket_closed(
     code, _frames = await open_socket.closed_with(timeout=5)
     assert code == consumers.CLOSE_SIGNED_OUT  # the session signs nobody in now
     assert not (await connect(person, board.pk)).admitted
+
+
+async def test_someone_who_must_set_up_multi_factor_sign_in_is_refused_like_the_page(
+    connect,  # noqa: F811
+    make_staff,
+    make_campaign,
+):
+    campaign = await db(make_campaign)("open")
+    moderator = await db(make_staff)(roles=["moderator"], mfa=False)
+
+    refused = await connect(moderator, campaign.pk)
+
+    def page_sends_to_set_up() -> bool:
+        client = Client()
+        client.force_login(moderator)
+        response = client.get(campaign.get_absolute_url())
+        return response.status_code == 302 and response["Location"] == reverse(
+            "mfa_activate_totp"
+        )
+
+    assert refused.close_code == consumers.CLOSE_FORBIDDEN
+    assert await db(page_sends_to_set_up)()
