@@ -172,8 +172,10 @@ def test_a_cache_that_fails_sends_the_reading_to_the_database(
 
 
 def test_a_role_given_shows_on_the_next_page_and_goes_when_taken(
-    client, staff, mode, committed
+    client, make_staff, mode, committed
 ):
+    # An authenticator app set up: a manager must have one (accounts.safety.mfa).
+    staff = make_staff(mfa=True)
     client.force_login(staff)
     assert NEW_CAMPAIGN not in _page(client)
     managers = roles.ensure_roles()[roles.ENGAGEMENT_MANAGER]

@@ -330,7 +330,7 @@ def test_the_reveal_list_never_names_the_author(client, approved, asker):
 
 
 def test_the_audit_admin_list_never_names_the_author(client, approved, make_staff):
-    admin = make_staff()
+    admin = make_staff(mfa=True)
     admin.is_staff = admin.is_superuser = True
     admin.save()
     client.force_login(admin)
