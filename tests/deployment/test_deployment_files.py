@@ -129,6 +129,7 @@ def test_compose_runs_every_process_with_health_checks_and_restart_policies():
     }
     assert "manage.py db_worker" in commands["worker"]
     assert "manage.py send_notifications" in commands["scheduler"]
+    assert "manage.py apply_retention --if-due" in commands["scheduler"]
     assert "granian --interface wsgi" in commands["web"]
     assert "uvicorn config.asgi:application" in commands["live"]
     # Probes ask the application, not just the port.
