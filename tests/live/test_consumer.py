@@ -981,7 +981,7 @@ async def test_a_permission_granted_to_the_person_not_a_group_still_makes_a_mode
     watch, campaign, make_staff
 ):
     def make_direct_moderator():
-        person = make_staff()
+        person = make_staff(mfa=True)  # moderators sign in with a second step
         person.user_permissions.add(
             Permission.objects.get(
                 content_type__app_label="accounts", codename="moderate"
