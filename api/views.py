@@ -1,6 +1,7 @@
 """The read API's views: thin, read-only (GET, HEAD, OPTIONS; anything else 405),
 each list paginated, every request audited (``audit.AuditedMixin``)."""
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -16,13 +17,30 @@ CAMPAIGN_FILTER = OpenApiParameter(
 )
 
 
+# The largest key a row can have (a 64-bit integer): a larger one names nothing, and
+# SQLite cannot even be asked about it.
+LARGEST_ID = 2**63 - 1
+
+
 def _int_param(request, name: str) -> int | None:
+    """An id filter: None when absent or not a number; 0 (no row's id) when out of
+    range, so it matches nothing rather than failing."""
     value = request.query_params.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return int(value) if int(value) <= LARGEST_ID else 0
 
 
 class ReadOnlyViewSet(AuditedMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_value_regex = r"[0-9]+"
+    # Any path segment reaches the view, so a key that is not a number gets the API's
+    # own JSON 404, not the site's HTML page.
+    lookup_value_regex = r"[^/]+"
+
+    def get_object(self):
+        key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if not (key.isascii() and key.isdigit()) or int(key) > LARGEST_ID:
+            raise Http404
+        return super().get_object()
 
     @property
     def reader(self):

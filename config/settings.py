@@ -436,6 +436,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
 }
 # Moderation: items waiting longer than this are highlighted in the queue.
 MODERATION_TARGET_HOURS = envint("MODERATION_TARGET_HOURS", 24)
