@@ -27,6 +27,7 @@ from accounts.safety import mfa
 from conversations import queries, rules
 from conversations.live import access, events
 from conversations.live.hub import get_hub, tally_snapshot
+from conversations.live.receiver import spawn
 from conversations.models import Campaign
 
 logger = logging.getLogger(__name__)
@@ -156,14 +157,14 @@ class CampaignConsumer(AsyncWebsocketConsumer):
             return
         self.backlog.append(frame)
         if self.writer is None:
-            self.writer = asyncio.get_running_loop().create_task(self._write_backlog())
+            self.writer = spawn(self._write_backlog())
 
     def _close_soon(self, code: int) -> None:
         """Close once, from synchronous code: stop taking frames, leave the hub, close."""
         if self.closing:
             return
         self.closing = True
-        asyncio.get_running_loop().create_task(self._shut(code))
+        spawn(self._shut(code))
 
     async def _shut(self, code: int) -> None:
         self.closing = True
@@ -183,6 +184,11 @@ class CampaignConsumer(AsyncWebsocketConsumer):
                         self.campaign_id,
                     )
                     self._close_soon(CLOSE_TOO_SLOW)
+                    return
+                except (
+                    OSError
+                ):  # the client went away (the server's ClientDisconnected)
+                    self.backlog.clear()
                     return
         finally:
             if self.writer is asyncio.current_task():

@@ -35,7 +35,7 @@ from conversations.live.events import (
     campaign_group,
     for_language,
 )
-from conversations.live.receiver import get_receiver, stop_receiver
+from conversations.live.receiver import get_receiver, spawn, stop_receiver
 from conversations.models import Campaign
 
 logger = logging.getLogger(__name__)
@@ -100,10 +100,7 @@ class Hub:
                     consumer.enqueue(frame)
 
     def _spawn(self, coroutine) -> asyncio.Task:
-        task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return spawn(coroutine, self._tasks)
 
     # -- local sockets -----------------------------------------------------------
     async def subscribe(self, consumer, groups: list[str], campaign_id: int) -> None:

@@ -27,6 +27,24 @@ from config.per_loop import PerLoop
 
 logger = logging.getLogger(__name__)
 
+
+def spawn(coroutine, tasks: set | None = None) -> asyncio.Task:
+    """A background task of this worker whose failure is logged, never left
+    unobserved ("Task exception was never retrieved"); kept in ``tasks`` while it
+    runs, so it is not garbage-collected half way."""
+    task = asyncio.get_running_loop().create_task(coroutine)
+    if tasks is not None:
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    task.add_done_callback(_log_failure)
+    return task
+
+
+def _log_failure(task: asyncio.Task) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        logger.error("Live background task failed", exc_info=error)
+
+
 PROBE_TYPE = "live.probe"
 PROBE_EVERY = 1.0  # seconds between probes of the layer
 PROBE_TIMEOUT = 2.5  # a probe not back by then: the layer is paused
@@ -54,10 +72,7 @@ class Receiver:
         self.spawn(self._rejoin_forever())
 
     def spawn(self, coroutine) -> asyncio.Task:
-        task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return spawn(coroutine, self._tasks)
 
     def handle(self, message_type: str, handler: Handler) -> None:
         """Hand every message of ``message_type`` to ``handler`` (one per type)."""
