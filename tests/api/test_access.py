@@ -93,3 +93,14 @@ def test_a_token_over_its_limit_gets_429(
     _row, other = create_token("Another", make_staff())
     other_client = Client(headers={"Authorization": f"Bearer {other}"})
     assert other_client.get(URL).status_code == 200
+
+
+def test_head_and_options_are_allowed(open_campaign, api):
+    assert api.head(URL).status_code == 200
+    response = api.options(URL)
+    assert response.status_code == 200
+    assert set(response["Allow"].replace(" ", "").split(",")) == {
+        "GET",
+        "HEAD",
+        "OPTIONS",
+    }

@@ -78,5 +78,6 @@ def test_the_api_answers_as_its_schema_says(
         timeout=100,
         cwd=tmp_path,
     )
+    print(result.stdout[-1500:])  # the run's summary, shown with -s or on failure
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "No issues found" in result.stdout or "passed" in result.stdout
