@@ -47,12 +47,13 @@ def ideas(reader):
 def reports(reader):
     """Published action reports of readable campaigns, with their actions and the
     ids of the visible ideas each answers."""
+    readable = campaigns(reader)
     visible = Idea.objects.filter(
-        visibility=Visibility.VISIBLE, merged_into__isnull=True
+        campaign__in=readable, visibility=Visibility.VISIBLE, merged_into__isnull=True
     ).only("id")
     return (
         ActionReport.objects.filter(
-            state=ActionReport.State.PUBLISHED, campaign__in=campaigns(reader)
+            state=ActionReport.State.PUBLISHED, campaign__in=readable
         )
         .prefetch_related(
             Prefetch(

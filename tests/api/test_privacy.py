@@ -55,7 +55,8 @@ def world(make_staff, make_campaign, make_board, make_team, make_idea):
         figures=figures.campaign_figures(campaign),
     )
     action = Action.objects.create(report=report, title="Rest rooms", owner="Estates")
-    action.ideas.set([anonymous_idea, named_idea, hidden])
+    # Only the visible ideas of readable campaigns are named (never a board's).
+    action.ideas.set([anonymous_idea, named_idea, hidden, board_idea])
     draft_report = ActionReport.objects.create(campaign=team_campaign, title="Draft")
     return {
         "campaign": campaign,
