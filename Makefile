@@ -12,13 +12,13 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@echo "Staff Voice is at http://$(HOST):$(PORT)/ (demo sign-ins are in README.md)"
 	# One background-task worker (emails, digests, synthesis) beside the server; both
-	# stop together on Ctrl-C. One ASGI process (Channels' in-memory layer reaches only
-	# its own sockets): granian, whose HTTP and websocket I/O runs in Rust threads,
-	# served the campaign page at 1.5-2x uvicorn's rate with a shorter p99 (bench/README.md).
+	# stop together on Ctrl-C. One ASGI process: Channels' in-memory layer reaches only
+	# its own sockets. (granian's ASGI server measured the same as uvicorn here:
+	# bench/README.md, 3 December.)
 	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --no-reload & \
-	$(BIN)/granian --interface asginl config.asgi:application --host $(HOST) --port $(PORT) \
-		--workers 1 --log-level warning
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log \
+		--ws-per-message-deflate false
 
 test: install
 	$(BIN)/pytest
