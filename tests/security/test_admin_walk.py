@@ -392,12 +392,22 @@ def tie_found(client, case: Case, world: World) -> str:
     return ""
 
 
-def test_no_admin_page_ties_the_author_to_an_anonymous_post(
-    client, make_staff, make_campaign, make_holder, settings
-):
-    # Refused lookups are logged with a traceback each: thousands here.
-    for name in ("django.request", "django.security"):
+@pytest.fixture
+def quiet_refusals():
+    """Refused lookups are logged with a traceback each: thousands here. The levels
+    are put back afterwards (later tests read what these loggers write)."""
+    names = ("django.request", "django.security")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def test_no_admin_page_ties_the_author_to_an_anonymous_post(
+    client, make_staff, make_campaign, make_holder, settings, quiet_refusals
+):
     world = _build_world(make_staff, make_campaign, make_holder)
     viewers = _viewers(make_staff)
     cases = all_cases(world)
