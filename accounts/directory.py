@@ -572,6 +572,10 @@ def apply_import(
     if changed_people:
         StaffMember.objects.bulk_update(changed_people, sorted(fields), batch_size=500)
         backends.forget([p.pk for p in changed_people])  # no signals from bulk
+        # A renamed person's cards and comments move their versions.
+        signals.people_changed.send(
+            sender=StaffMember, person_ids=[p.pk for p in changed_people]
+        )
 
     # Memberships follow the file: join the file's team, leave the directory
     # memberships it no longer lists (hand-made ones stay).
@@ -589,6 +593,8 @@ def apply_import(
     TeamMembership.objects.bulk_create(
         memberships_to_add, batch_size=1000, ignore_conflicts=True
     )
+    if memberships_to_add:
+        signals.memberships_changed.send(sender=TeamMembership)
 
     # People who left: deactivated, everything they wrote kept.
     StaffMember.objects.filter(pk__in=[p.pk for p in world.former]).update(

@@ -7,6 +7,10 @@ from django.dispatch import Signal
 # (``conversations.versions``).
 people_changed = Signal()
 
+# Team memberships were added in bulk, where no post_save is sent (the directory
+# import). Every campaign's version moves, as for a saved membership.
+memberships_changed = Signal()
+
 # A privilege that can reach an anonymous author was given or taken away
 # (``accounts.safety.privileges``): ``change``, the ``PrivilegeChange`` just recorded.
 privilege_changed = Signal()

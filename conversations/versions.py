@@ -25,7 +25,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from accounts.models import StaffMember, Team, TeamMembership
-from accounts.signals import people_changed
+from accounts.signals import memberships_changed, people_changed
 from conversations.models import Campaign, Comment, Idea, Theme
 
 # Saves of a person that change nothing any page shows of them.
@@ -119,6 +119,7 @@ def connect() -> None:
     post_save.connect(_person_saved, sender=StaffMember, dispatch_uid="v-person")
     post_delete.connect(_person_deleted, sender=StaffMember, dispatch_uid="v-person-d")
     people_changed.connect(_people_changed, dispatch_uid="v-people")
+    memberships_changed.connect(_teams_changed, dispatch_uid="v-memberships")
     for model in (Team, TeamMembership):
         post_save.connect(_teams_changed, sender=model, dispatch_uid=f"v-t-{model}")
         post_delete.connect(_teams_changed, sender=model, dispatch_uid=f"v-td-{model}")

@@ -265,3 +265,35 @@ def test_only_engagement_managers_import(client, staff, moderator):
     for person in (staff, moderator):
         client.force_login(person)
         assert client.get(reverse("directory:upload")).status_code == 403
+
+
+def test_a_name_the_directory_changes_shows_at_once_on_pages_already_seen(
+    client, manager, make_campaign, make_idea, staff
+):
+    do_import(manager)
+    cara = StaffMember.objects.get(email="cara.li@nhs.net")
+    campaign = make_campaign("open")
+    make_idea(campaign, author=cara, title="Quieter night shifts")
+    client.force_login(staff)
+    assert "Cara Li" in client.get(campaign.get_absolute_url()).content.decode()
+
+    do_import(manager, FILE.replace("Cara Li", "Cara Li-Evans"))
+
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "Cara Li-Evans" in page
+
+
+def test_a_team_the_directory_fills_is_offered_as_a_team_view_at_once(
+    client, manager, make_campaign, staff
+):
+    campaign = make_campaign("open")
+    client.force_login(staff)
+    assert "Ward 9" not in client.get(campaign.get_absolute_url()).content.decode()
+    five = "".join(
+        f"w9.person{n}@nhs.net,Person {n},Adult community,Nursing,Band 5,Ward 9\n"
+        for n in range(5)
+    )
+
+    do_import(manager, FILE + five)
+
+    assert "Ward 9" in client.get(campaign.get_absolute_url()).content.decode()
