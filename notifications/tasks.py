@@ -12,8 +12,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
+from notifications import retries
 from notifications.emails import build_message
 from notifications.models import Email
 
@@ -51,35 +52,18 @@ def send_email(email_id: int) -> str:
         try:
             message.send()
         except Exception as error:  # noqa: BLE001 - any mail failure is retried
-            email.last_error = repr(error)[:500]
-            if email.attempts >= max_attempts():
-                email.gave_up_at = timezone.now()
-                email.save(update_fields=["attempts", "last_error", "gave_up_at"])
-                logger.error(
-                    "Gave up sending email %s after %s attempts: %r",
-                    email.pk,
-                    email.attempts,
-                    error,
-                )
-                return "gave up"
-            email.save(update_fields=["attempts", "last_error"])
-            logger.warning(
-                "Sending email %s failed (attempt %s), will retry: %r",
-                email.pk,
-                email.attempts,
+            return retries.failed(
+                email,
                 error,
+                what="sending email",
+                limit=max_attempts(),
+                again=_retry,
+                logger=logger,
             )
-            attempts = email.attempts
-            transaction.on_commit(lambda: _retry(email_id, attempts))
-            return "retrying"
         email.sent_at = timezone.now()
         email.save(update_fields=["attempts", "sent_at", "last_error"])
         return "sent"
 
 
 def _retry(email_id: int, attempts: int) -> None:
-    if default_task_backend.supports_defer:
-        run_after = timezone.now() + retry_delay(attempts)
-        send_email.using(run_after=run_after).enqueue(email_id)
-    else:
-        send_email.enqueue(email_id)
+    retries.enqueue_again(send_email, email_id, retry_delay(attempts))

@@ -25,8 +25,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
+from notifications import retries
 from notifications.emails import absolute
 from notifications.models import Webhook, WebhookDelivery
 
@@ -178,35 +179,18 @@ def deliver(delivery_id: int) -> str:
             ) as response:
                 response.read(1024)
         except Exception as error:  # noqa: BLE001 - any failure is retried
-            delivery.last_error = repr(error)[:500]
-            if delivery.attempts >= max_attempts():
-                delivery.gave_up_at = timezone.now()
-                delivery.save(update_fields=["attempts", "last_error", "gave_up_at"])
-                logger.error(
-                    "Gave up posting webhook delivery %s after %s attempts: %r",
-                    delivery.pk,
-                    delivery.attempts,
-                    error,
-                )
-                return "gave up"
-            delivery.save(update_fields=["attempts", "last_error"])
-            logger.warning(
-                "Posting webhook delivery %s failed (attempt %s), will retry: %r",
-                delivery.pk,
-                delivery.attempts,
+            return retries.failed(
+                delivery,
                 error,
+                what="posting webhook delivery",
+                limit=max_attempts(),
+                again=_retry,
+                logger=logger,
             )
-            attempts = delivery.attempts
-            transaction.on_commit(lambda: _retry(delivery_id, attempts))
-            return "retrying"
         delivery.sent_at = timezone.now()
         delivery.save(update_fields=["attempts", "sent_at", "last_error"])
         return "sent"
 
 
 def _retry(delivery_id: int, attempts: int) -> None:
-    if default_task_backend.supports_defer:
-        run_after = timezone.now() + retry_delay(attempts)
-        deliver.using(run_after=run_after).enqueue(delivery_id)
-    else:
-        deliver.enqueue(delivery_id)
+    retries.enqueue_again(deliver, delivery_id, retry_delay(attempts))
