@@ -5,6 +5,13 @@ allauth's MFA (``allauth.mfa``: an authenticator app's codes, and recovery codes
 for the code at every sign-in once a person has set it up. This middleware makes
 setting it up the only thing such a person can do until they have: every other page
 sends them to allauth's set-up page. Anyone may switch it on from their account.
+
+Only a page the person opens is sent there. allauth's set-up page makes a new secret
+each time it is opened, and every redirect here notes a message in the session; so a
+request a page makes by itself (a script's fetch, a socket's handshake, a browser's
+prefetch) is refused instead, and writes nothing. Sent to the set-up page, such a
+request would replace the secret the person is reading off the screen, and their
+code would be refused.
 """
 
 import time
@@ -14,7 +21,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -61,6 +68,13 @@ def _open_while_setting_up(request: HttpRequest) -> bool:
         return False
 
 
+def _is_page_opened(request: HttpRequest) -> bool:
+    """A navigation the person made (a link, an address, a form), not a request a
+    page made by itself. Browsers say which in ``Sec-Fetch-Mode``; a client that
+    does not send it is taken as a person opening a page."""
+    return request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+
+
 class RequireMFAMiddleware:
     """After AuthenticationMiddleware and MessageMiddleware. The authenticator is
     looked for at most once a minute per session, and only for people whose role
@@ -77,6 +91,11 @@ class RequireMFAMiddleware:
             if not fresh:
                 if must_set_up(user):
                     if not _open_while_setting_up(request):
+                        if not _is_page_opened(request):
+                            return HttpResponseForbidden(
+                                _("Set up your authenticator app to carry on."),
+                                content_type="text/plain; charset=utf-8",
+                            )
                         messages.warning(
                             request,
                             _(
