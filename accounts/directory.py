@@ -594,7 +594,10 @@ def apply_import(
         memberships_to_add, batch_size=1000, ignore_conflicts=True
     )
     if memberships_to_add:
-        signals.memberships_changed.send(sender=TeamMembership)
+        signals.memberships_changed.send(
+            sender=TeamMembership,
+            person_ids=[m.staff_member_id for m in memberships_to_add],
+        )
 
     # People who left: deactivated, everything they wrote kept.
     StaffMember.objects.filter(pk__in=[p.pk for p in world.former]).update(

@@ -7,8 +7,10 @@ from django.dispatch import Signal
 # (``conversations.versions``).
 people_changed = Signal()
 
-# Team memberships were added in bulk, where no post_save is sent (the directory
-# import). Every campaign's version moves, as for a saved membership.
+# Team memberships were added or changed in bulk, where no post_save is sent (the
+# directory import, naming a team's leads): ``person_ids``, whose memberships they
+# are. Every campaign's version moves, as for a saved membership, and those people's
+# open sockets check their access again.
 memberships_changed = Signal()
 
 # A privilege that can reach an anonymous author was given or taken away

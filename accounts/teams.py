@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import JoinRequest, StaffMember, Team, TeamMembership
+from accounts.signals import memberships_changed
 
 Role = TeamMembership.Role
 
@@ -84,9 +85,13 @@ def set_leads(manager, team: Team, leads: list[StaffMember]) -> Team:
     """Make exactly ``leads`` the team's leads; former leads stay on as members."""
     _require_manager(manager)
     lead_ids = {lead.pk for lead in leads}
-    TeamMembership.objects.filter(team=team, role=Role.LEAD).exclude(
+    former = TeamMembership.objects.filter(team=team, role=Role.LEAD).exclude(
         staff_member_id__in=lead_ids
-    ).update(role=Role.MEMBER)
+    )
+    former_ids = list(former.values_list("staff_member_id", flat=True))
+    former.update(role=Role.MEMBER)
+    if former_ids:  # no post_save from update(): pages and open sockets are told
+        memberships_changed.send(sender=TeamMembership, person_ids=former_ids)
     for lead in leads:
         TeamMembership.objects.update_or_create(
             team=team, staff_member=lead, defaults={"role": Role.LEAD}

@@ -7,8 +7,8 @@ those groups through the layer once the change commits (:func:`events.publish`):
 
 - signing out: the signed-out session's sockets close at once (``CLOSE_SIGNED_OUT``);
 - a password change, an account switched off, erased or removed by the directory
-  import, a team membership or role granted or taken away: the person's sockets check
-  again;
+  import, a team membership, lead or role granted or taken away, an authenticator
+  removed: the person's sockets check again;
 - a campaign's audience, named moderators, publication or team changed: every socket
   of that campaign checks again.
 
@@ -23,6 +23,7 @@ import logging
 from importlib import import_module
 from types import SimpleNamespace
 
+from allauth.mfa.models import Authenticator
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib import auth
@@ -32,7 +33,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from accounts.models import StaffMember, TeamMembership
-from accounts.signals import people_changed
+from accounts.safety import mfa
+from accounts.signals import memberships_changed, people_changed
 from conversations import rules
 from conversations.live import events
 from conversations.live.receiver import get_receiver
@@ -121,6 +123,16 @@ def _membership_changed(sender, instance, **kwargs) -> None:
     person_changed([instance.staff_member_id])
 
 
+def _memberships_changed(sender, person_ids=(), **kwargs) -> None:
+    person_changed(person_ids)
+
+
+def _authenticator_removed(sender, instance, **kwargs) -> None:
+    """A second step taken away: a role that needs one may watch nothing until it is
+    set up again (``_verdicts``), as its pages may open nothing else."""
+    person_changed([instance.user_id])
+
+
 def _grants_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     """A person's groups or permissions (roles) changed, from either side."""
     if reverse and action == "pre_clear":  # a group or permission cleared of everyone
@@ -153,6 +165,10 @@ def connect() -> None:
     post_save.connect(_person_saved, sender=StaffMember, dispatch_uid="live-person")
     post_delete.connect(_person_deleted, sender=StaffMember, dispatch_uid="live-pd")
     people_changed.connect(_people_changed, dispatch_uid="live-people")
+    memberships_changed.connect(_memberships_changed, dispatch_uid="live-memberships")
+    post_delete.connect(
+        _authenticator_removed, sender=Authenticator, dispatch_uid="live-authenticator"
+    )
     for signal in (post_save, post_delete):
         signal.connect(
             _membership_changed,
@@ -250,6 +266,9 @@ def _verdicts(items, by_session: bool) -> list[tuple[int | None, bool]]:
             continue
         if campaign_id is None:
             verdicts.append((None, False))
+            continue
+        if mfa.must_set_up(user):  # as when the socket first connected
+            verdicts.append((CLOSE_FORBIDDEN, False))
             continue
         campaign = campaigns.get(campaign_id)
         if campaign is None or not rules.can_view(user, campaign, now):

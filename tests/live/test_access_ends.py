@@ -1,6 +1,6 @@
 """Access ends the moment it is taken away (issue 15 item 7): signing out, a password
 change, an account switched off or removed by the directory import, being taken out of
-a team, a role taken away and an audience narrowed close the affected sockets (campaign
+a team, a role, a board's lead or a second step taken away and an audience narrowed close the affected sockets (campaign
 pages and the bell) within 2 seconds, with a code the page treats as final, and the
 next connect is refused. Driven through the real ASGI application (Channels'
 AuthMiddlewareStack, the consumers), on the embedded path and on Redis."""
@@ -10,13 +10,14 @@ import contextlib
 
 import pytest
 import pytest_asyncio
+from allauth.mfa.models import Authenticator
 from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from django.conf import settings
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from accounts import directory
+from accounts import directory, teams
 from accounts.models import StaffMember, TeamMembership
 from conversations import services
 from conversations.live import access, events
@@ -250,6 +251,47 @@ async def test_a_named_moderator_removed_keeps_watching_but_hears_no_moderators_
         while not frames or frames[-1]["type"] != "idea.status":
             frames.append(await page.frame())
     assert "queue.changed" not in [f["type"] for f in frames]
+
+
+async def test_a_board_lead_replaced_keeps_the_board_but_hears_no_moderators_news(
+    browser, make_staff, make_team, make_board, manager
+):
+    ward = await db(make_team)()
+    lead = await db(make_staff)(teams=[ward])
+    board = await db(make_board)(ward, lead=lead)
+    page = await (await browser(lead)).campaign(board)
+
+    new_lead = await db(make_staff)(teams=[ward])
+    await db(teams.set_leads)(manager, ward, [new_lead])  # one update, no post_save
+    await asyncio.sleep(WITHIN)
+    await db(events.broadcast)(
+        board.pk,
+        {"type": "queue.changed", "waiting": 1},
+        group=events.moderators_group(board.pk),
+    )
+    await db(events.broadcast)(board.pk, {"type": "idea.status", "seq": 99})
+
+    frames = []
+    async with asyncio.timeout(3):
+        while not frames or frames[-1]["type"] != "idea.status":
+            frames.append(await page.frame())
+    assert "queue.changed" not in [f["type"] for f in frames]
+
+
+async def test_a_moderator_who_removes_their_second_step_is_closed_out_until_set_up(
+    browser, make_staff, make_team, make_campaign
+):
+    ward = await db(make_team)()
+    campaign = await db(make_campaign)("open", audience_teams=[ward])
+    moderator = await db(make_staff)(roles=["moderator"])
+    session = await browser(moderator)
+    page = await session.campaign(campaign)
+
+    # What allauth's "deactivate" does: the authenticator's row is deleted.
+    await db(lambda: Authenticator.objects.filter(user=moderator).delete())()
+
+    assert await closes(page) == access.CLOSE_FORBIDDEN
+    assert not (await session.socket(f"/ws/campaigns/{campaign.pk}/")).admitted
 
 
 async def test_a_role_emptied_from_the_groups_side_closes_its_holders_pages(
