@@ -1,6 +1,8 @@
 // The bell in the header: its unread count follows the person's notifications live,
 // over /ws/me/, and a new one is announced politely to screen readers. Without
 // JavaScript (or a socket) the count is simply right on the next page.
+import { retryDelay } from "./reconnect.js";
+
 const link = document.querySelector("[data-bell]");
 const badge = document.querySelector("[data-unread]");
 const number = document.querySelector("[data-unread-count]");
@@ -21,12 +23,11 @@ function show(count) {
   }
 }
 
-function connect(attempts) {
+function connect() {
   retry = null;
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   socket = new WebSocket(scheme + location.host + link.dataset.bell);
   socket.addEventListener("open", () => {
-    attempts = 0;
     link.dataset.bellState = "live";
   });
   socket.addEventListener("message", (event) => {
@@ -40,17 +41,16 @@ function connect(attempts) {
       ended = true;
       return;
     }
-    // Full jitter, capped at 2 s (as the campaign page's socket).
-    const delay = Math.random() * Math.min(2000, 250 * 2 ** attempts);
-    retry = setTimeout(() => connect(attempts + 1), delay);
+    // Within 2 s, at a random moment (as the campaign page's socket).
+    retry = setTimeout(connect, retryDelay());
   });
 }
 
 if (link && badge && number && "WebSocket" in window) {
-  connect(0);
+  connect();
   window.addEventListener("online", () => {
     if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
     clearTimeout(retry);
-    connect(0);
+    connect();
   });
 }

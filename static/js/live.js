@@ -1,5 +1,6 @@
 // Live campaign updates over one websocket. Progressive: without it, pages work by reloads.
 // Server-rendered partials arrive in events, so there is no second copy of any template here.
+import { retryDelay } from "./reconnect.js";
 
 const root = document.getElementById("sv-live");
 if (root && "WebSocket" in window) start(root);
@@ -16,7 +17,6 @@ function start(root) {
   const FINAL = { 4401: "signedout", 4403: "noaccess" };
   let lastSeq = Number(text.seq) || 0;
   let socket = null;
-  let attempts = 0;
   let retry = null;
   let ended = false;
   let catchingUp = false;
@@ -39,7 +39,6 @@ function start(root) {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + text.ws);
     socket.addEventListener("open", () => {
-      attempts = 0;
       setState("live");
       requestCatchUp();
     });
@@ -60,11 +59,8 @@ function start(root) {
         return;
       }
       setState("reconnecting");
-      // Back-off with full jitter, capped at 2 s: a page is back within 2 s of its
-      // server, and a restarted worker's thousands of pages spread over those 2 s.
-      const delay = Math.random() * Math.min(2000, 250 * 2 ** attempts);
-      attempts += 1;
-      retry = setTimeout(connect, delay);
+      // Within 2 s, at a random moment: a worker's thousands of pages do not return at once.
+      retry = setTimeout(connect, retryDelay());
     });
   }
 
