@@ -135,6 +135,19 @@ def idea_for_page(campaign: Campaign, viewer, pk: int) -> Idea | None:
     )
 
 
+def idea_to_vote_on(campaign: Campaign, viewer, pk: int) -> Idea | None:
+    """The idea, if the viewer may see it, with only what a vote reads (its
+    visibility and whether it was merged away): votes are the hottest write."""
+    idea = (
+        Idea.objects.filter(_seen_by(viewer), campaign=campaign, pk=pk)
+        .only("id", "campaign_id", "visibility", "merged_into_id")
+        .first()
+    )
+    if idea is not None:
+        idea.campaign = campaign  # already read, and checked, by the caller
+    return idea
+
+
 def idea_comments(idea: Idea, viewer) -> list[Comment]:
     """Top-level comments in order, each with ``thread_replies`` attached (one query)."""
     comments = list(

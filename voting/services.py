@@ -53,7 +53,8 @@ def _cast_vote_once(
 ) -> VoteResult:
     # One person's votes are applied one at a time (several tabs, double taps): lock
     # their row first, since SELECT ... FOR UPDATE cannot lock a vote row not yet there.
-    voter._meta.model._default_manager.select_for_update().filter(pk=voter.pk).first()
+    people = voter._meta.model._default_manager
+    list(people.select_for_update().filter(pk=voter.pk).values_list("pk"))
     existing = (
         Vote.objects.select_for_update()
         .filter(voter=voter, target_type=target_type, target_id=target_id)
@@ -70,18 +71,32 @@ def _cast_vote_once(
         else:
             Vote.objects.filter(pk=existing.pk).update(value=value)
         d_support, d_dont = _counts_delta(previous, value)
-        # Make sure the row exists, then move it by the delta. The tally row lock is
-        # taken last so it is held for as short a time as possible.
-        Tally.objects.get_or_create(target_type=target_type, target_id=target_id)
-        Tally.objects.filter(target_type=target_type, target_id=target_id).update(
+        # Move the row by the delta; the first vote on a target makes it (a racing
+        # first vote makes the create fail, and the retry in cast_vote moves it). The
+        # tally row lock is taken last so it is held for as short a time as possible.
+        tally = Tally.objects.filter(target_type=target_type, target_id=target_id)
+        moved = tally.update(
             support=F("support") + d_support, dont_support=F("dont_support") + d_dont
         )
-    tally = Tally.objects.filter(target_type=target_type, target_id=target_id).first()
+        if not moved:
+            with transaction.atomic():
+                Tally.objects.create(
+                    target_type=target_type,
+                    target_id=target_id,
+                    support=d_support,
+                    dont_support=d_dont,
+                )
+    counts = (
+        Tally.objects.filter(target_type=target_type, target_id=target_id)
+        .values_list("support", "dont_support")
+        .first()
+    )
+    support, dont_support = counts or (0, 0)
     return VoteResult(
         target_id=target_id,
         value=value,
-        support=tally.support if tally else 0,
-        dont_support=tally.dont_support if tally else 0,
+        support=support,
+        dont_support=dont_support,
         changed=previous != value,
     )
 

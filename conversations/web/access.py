@@ -47,6 +47,14 @@ def idea_for_viewer(request: HttpRequest, campaign: Campaign, pk: int) -> Idea:
     return idea
 
 
+def idea_to_vote_on(request: HttpRequest, campaign: Campaign, pk: int) -> Idea:
+    """As :func:`idea_for_viewer`, reading only what a vote needs."""
+    idea = queries.idea_to_vote_on(campaign, request.user, pk)
+    if idea is None:
+        raise Http404(_("This idea does not exist, or has been removed."))
+    return idea
+
+
 def refusal(
     request: HttpRequest, campaign: Campaign | None, error: Refused
 ) -> HttpResponse:

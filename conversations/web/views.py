@@ -19,6 +19,7 @@ from conversations.web.access import (
     campaign_for_manager,
     campaign_for_viewer,
     idea_for_viewer,
+    idea_to_vote_on,
     refusal,
 )
 from conversations.web.forms import (
@@ -263,7 +264,7 @@ def vote(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     """
     campaign = campaign_for_viewer(request, slug)
     if kind == "idea":
-        target = idea_for_viewer(request, campaign, pk)
+        target = idea_to_vote_on(request, campaign, pk)
     elif kind == "comment":
         target = (
             Comment.objects.filter(pk=pk, idea__campaign=campaign)

@@ -19,6 +19,11 @@ CAMPAIGN_PAGE_MAX = 22
 CAMPAIGN_PAGE_CACHED_MAX = 9  # session, user, campaign, teams, roles, tallies with own votes, follow, unread, last visit
 IDEA_PAGE_MAX = 16
 HOME_PAGE_MAX = 12
+# A vote, the hottest write: session, user and roles (cached in production),
+# campaign, teams, idea; then in one transaction the participation check, the
+# voter's row lock, their vote, its change, the tally's move and read, the
+# campaign's vote version, and the savepoints around them.
+VOTE_MAX = 17
 
 
 def queries_for(client, url: str) -> int:
@@ -239,3 +244,33 @@ def test_home_page_runs_a_fixed_number_of_queries(
 
     assert few == many
     assert many <= HOME_PAGE_MAX
+
+
+def test_a_vote_runs_a_fixed_number_of_queries_however_busy_the_idea(
+    client, make_staff, make_campaign, make_idea
+):
+    campaign = make_campaign("open")
+    quiet, busy = make_idea(campaign), make_idea(campaign)
+    for _ in range(30):
+        cast_vote(make_staff(), busy, 1)
+    voter = make_staff()
+    client.force_login(voter)
+    cast_vote(voter, make_idea(campaign), 1)  # taking part already, as most voters are
+
+    def vote(idea, value: str) -> int:
+        url = reverse("conversations:vote", args=[campaign.slug, "idea", idea.pk])
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                url, {"value": value}, HTTP_ACCEPT="application/json"
+            )
+        assert response.status_code == 200, response.content
+        return len(captured.captured_queries)
+
+    vote(quiet, "support")  # warm: content types, the session and person caches
+    counts = [vote(quiet, "dont_support"), vote(busy, "support")]
+
+    assert counts[0] == counts[1]
+    assert max(counts) <= VOTE_MAX
+    assert client.get(
+        reverse("conversations:idea", args=[campaign.slug, busy.pk])
+    ).status_code == 200
