@@ -18,7 +18,7 @@ run: install
 	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --no-reload & \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log \
-		--ws-per-message-deflate false
+		--ws-per-message-deflate false --ws config.websocket_protocol:WebSocketProtocol
 
 test: install
 	$(BIN)/pytest

@@ -141,6 +141,8 @@ class Server:
                 "warning",
                 "--ws-per-message-deflate",
                 "false",
+                "--ws",
+                "config.websocket_protocol:WebSocketProtocol",
             ],
             cwd=ROOT,
             env=env,

@@ -20,6 +20,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
+from config import websocket_protocol
+
 
 @dataclass
 class Server:
@@ -78,6 +80,8 @@ def start_server(port: int | None = None) -> Server:
             "warning",
             "--ws-per-message-deflate",
             "false",
+            "--ws",
+            websocket_protocol.WS,
         ],
         cwd=settings.BASE_DIR,
         env=_server_env(),

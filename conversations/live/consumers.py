@@ -12,6 +12,7 @@ stops reading (a bounded backlog and a time-out on each send).
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -169,7 +170,8 @@ class CampaignConsumer(AsyncWebsocketConsumer):
     async def _shut(self, code: int) -> None:
         self.closing = True
         await self._leave_hub()
-        await self.close(code=code)
+        with contextlib.suppress(OSError):  # the server's ClientDisconnected: it left
+            await self.close(code=code)
 
     async def _write_backlog(self) -> None:
         try:

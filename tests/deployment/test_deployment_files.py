@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from config import websocket_protocol
+
 REPO = Path(__file__).resolve().parents[2]
 PLATFORM = REPO / "platform"
 
@@ -132,6 +134,7 @@ def test_compose_runs_every_process_with_health_checks_and_restart_policies():
     assert "manage.py apply_retention --if-due" in commands["scheduler"]
     assert "granian --interface wsgi" in commands["web"]
     assert "uvicorn config.asgi:application" in commands["live"]
+    assert websocket_protocol.WS in commands["live"]
     # Probes ask the application, not just the port.
     for name in ("web", "live"):
         assert "/readyz" in " ".join(services[name]["healthcheck"]["test"]), name
@@ -199,3 +202,15 @@ def test_docker_compose_accepts_the_file(tmp_path):
             env={"PATH": "/usr/local/bin:/usr/bin:/bin", "NGINX_MODE": mode},
         )
         assert result.returncode == 0, result.stderr
+
+
+def test_every_socket_server_cuts_off_clients_that_stop_reading():
+    """The live process everywhere it is started runs the protocol that drops a
+    client which reads nothing (``config.websocket_protocol``)."""
+    procfile = (PLATFORM / "Procfile").read_text()
+    live = next(line for line in procfile.splitlines() if line.startswith("live:"))
+    makefile = (PLATFORM.parent / "Makefile").read_text()
+    run = makefile.split("\nrun:")[1].split("\n\n")[0]
+
+    assert f"--ws {websocket_protocol.WS}" in live
+    assert f"--ws {websocket_protocol.WS}" in run

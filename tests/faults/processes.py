@@ -16,6 +16,7 @@ from pathlib import Path
 import redis
 from django.conf import settings
 
+from config import websocket_protocol
 from tests.servers import Server, _free_port, _server_env, stop_server
 
 
@@ -94,7 +95,7 @@ def _command(kind: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "uvicorn", "config.asgi:application",
         "--host", "127.0.0.1", "--port", str(port),
-        "--no-access-log", "--log-level", "warning",
+        "--no-access-log", "--log-level", "warning", "--ws", websocket_protocol.WS,
     ]  # fmt: skip
 
 

@@ -1,7 +1,9 @@
 """Misbehaving websocket clients against a running server (issue 16 item 5): an unknown
 path is refused at the handshake (403, never a 500), and a client that stops reading
-is dropped by the platform's own limit within 10 s while the others keep up."""
+is dropped by the platform's own limit within 10 s, its connection with it, while the
+others keep up."""
 
+import asyncio
 import base64
 import json
 import os
@@ -49,6 +51,14 @@ def _frame(text: str) -> bytes:
     else:
         head += bytes([0x80 | 126]) + struct.pack("!H", len(data))
     return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+
+
+TCP_ESTABLISHED = 1  # the first byte of Linux's struct tcp_info
+
+
+def _tcp_state(raw: socket.socket) -> int:
+    """The connection's state as this end's kernel has it, read without reading data."""
+    return raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
 
 
 def _stalled_client(server, session_key: str, campaign_id: int) -> socket.socket:
@@ -127,10 +137,17 @@ def test_a_client_that_stops_reading_is_dropped_without_slowing_the_others(
                     timeout=10,
                 )
                 dropped_after = time.monotonic() - flooded_at
+                # And its connection is cut, though it reads nothing (not even the
+                # close): nothing of it is kept on the server.
+                while _tcp_state(stalled) == TCP_ESTABLISHED:
+                    assert time.monotonic() - flooded_at < 10, "still connected"
+                    await asyncio.sleep(0.1)
+                cut_after = time.monotonic() - flooded_at
             finally:
                 stalled.close()
         print(
-            f"news {news_took:.2f} s; stalled client dropped after {dropped_after:.1f} s"
+            f"news {news_took:.2f} s; stalled client dropped after "
+            f"{dropped_after:.1f} s, its connection cut after {cut_after:.1f} s"
         )
         assert news_took < 1.0, news_took
 
