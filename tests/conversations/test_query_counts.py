@@ -271,6 +271,9 @@ def test_a_vote_runs_a_fixed_number_of_queries_however_busy_the_idea(
 
     assert counts[0] == counts[1]
     assert max(counts) <= VOTE_MAX
-    assert client.get(
-        reverse("conversations:idea", args=[campaign.slug, busy.pk])
-    ).status_code == 200
+    assert (
+        client.get(
+            reverse("conversations:idea", args=[campaign.slug, busy.pk])
+        ).status_code
+        == 200
+    )
