@@ -15,6 +15,14 @@ from django.urls import reverse
 
 from accounts import roles as role_groups
 from accounts.models import TeamMembership
+from tests.conftest import (
+    new_board,
+    new_campaign,
+    new_comment,
+    new_idea,
+    new_staff,
+    new_team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,45 +53,53 @@ class World:
     reveal_request: object
 
 
-@pytest.fixture
-def world(
-    make_team, make_campaign, make_idea, make_comment, make_staff, make_board, settings
-):
-    from conversations.services import reveal
+@pytest.fixture(scope="module")
+def module_world(module_db, django_db_blocker):
+    """The world, made once for the module's hundreds of cases: each case only reads
+    it, and whatever a case changes is rolled back after it (tests/conftest.py)."""
+    from django.test import override_settings
 
-    settings.REVEAL_ENABLED = True
-    team, other = make_team("Ward A"), make_team("Ward B")
-    someone = make_staff(teams=[team])
-    org = make_campaign("open", allow_anonymous=True)
-    org_idea = make_idea(org, author=someone, anonymous=True)
-    make_comment(org_idea, author=someone)
-    team_campaign = make_campaign("open", audience_teams=[team])
-    team_idea = make_idea(team_campaign, author=someone)
-    draft = make_campaign("draft")
-    draft_idea = make_idea(draft, author=someone)
+    from conversations.services import reveal
     from tests.security.conftest import grant_reveal
 
-    holders = [make_staff(mfa=True), make_staff(mfa=True)]
-    for holder in holders:
-        grant_reveal(holder)
-    pending = reveal.request_reveal(
-        holders[0], org_idea, "A credible threat to a colleague's safety tonight."
-    )
-    world = World(
-        org, org_idea, team_campaign, team_idea, draft, draft_idea, someone, pending
-    )
-    world.teams = {"team": team, "other": other}
-    # Ward A's board (staff are members, the team lead leads it) and Ward B's.
-    world.board = make_board(team)
-    world.board_idea = make_idea(world.board, author=someone)
-    # Put forward already, so a manager can carry it into a campaign.
-    world.board_idea.put_forward_at = world.board_idea.created_at
-    world.board_idea.save()
-    world.other_board = make_board(other)
-    world.other_board_idea = make_idea(
-        world.other_board, author=make_staff(teams=[other])
-    )
+    with django_db_blocker.unblock(), override_settings(REVEAL_ENABLED=True):
+        team, other = new_team("Ward A"), new_team("Ward B")
+        someone = new_staff(teams=[team])
+        org = new_campaign("open", allow_anonymous=True)
+        org_idea = new_idea(org, author=someone, anonymous=True)
+        new_comment(org_idea, author=someone)
+        team_campaign = new_campaign("open", audience_teams=[team])
+        team_idea = new_idea(team_campaign, author=someone)
+        draft = new_campaign("draft")
+        draft_idea = new_idea(draft, author=someone)
+
+        holders = [new_staff(mfa=True), new_staff(mfa=True)]
+        for holder in holders:
+            grant_reveal(holder)
+        pending = reveal.request_reveal(
+            holders[0], org_idea, "A credible threat to a colleague's safety tonight."
+        )
+        world = World(
+            org, org_idea, team_campaign, team_idea, draft, draft_idea, someone, pending
+        )
+        world.teams = {"team": team, "other": other}
+        # Ward A's board (staff are members, the team lead leads it) and Ward B's.
+        world.board = new_board(team)
+        world.board_idea = new_idea(world.board, author=someone)
+        # Put forward already, so a manager can carry it into a campaign.
+        world.board_idea.put_forward_at = world.board_idea.created_at
+        world.board_idea.save()
+        world.other_board = new_board(other)
+        world.other_board_idea = new_idea(
+            world.other_board, author=new_staff(teams=[other])
+        )
     return world
+
+
+@pytest.fixture
+def world(module_world, settings):
+    settings.REVEAL_ENABLED = True
+    return module_world
 
 
 def sign_in_as(client, role: str, world: World, make_staff):
