@@ -81,6 +81,8 @@ def spawn_worker(env: dict, port: int, log) -> subprocess.Popen:
             "warning",
             "--ws-per-message-deflate",
             "false",
+            "--ws",
+            "config.websocket_protocol:WebSocketProtocol",
         ],
         cwd=lc.ROOT,
         env=env,
