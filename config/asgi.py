@@ -14,6 +14,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from conversations.live.admission import HandshakeLimit  # noqa: E402
 from conversations.live.routing import (  # noqa: E402
     unknown_websocket_paths,
     websocket_urlpatterns,
@@ -25,12 +26,16 @@ from notifications.routing import (  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(
-                URLRouter(
-                    websocket_urlpatterns
-                    + notification_websocket_urlpatterns
-                    + unknown_websocket_paths  # refused cleanly, not a router error
+        # Past a number of handshakes in progress, a page is told to come back later
+        # before any work is done for it (conversations/live/admission.py).
+        "websocket": HandshakeLimit(
+            AllowedHostsOriginValidator(
+                AuthMiddlewareStack(
+                    URLRouter(
+                        websocket_urlpatterns
+                        + notification_websocket_urlpatterns
+                        + unknown_websocket_paths  # refused cleanly, not a router error
+                    )
                 )
             )
         ),

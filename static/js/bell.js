@@ -42,7 +42,7 @@ function connect() {
       return;
     }
     // Within 2 s, at a random moment (as the campaign page's socket).
-    retry = setTimeout(connect, retryDelay());
+    retry = setTimeout(connect, retryDelay(event.code));
   });
 }
 

@@ -60,7 +60,7 @@ function start(root) {
       }
       setState("reconnecting");
       // Within 2 s, at a random moment: a worker's thousands of pages do not return at once.
-      retry = setTimeout(connect, retryDelay());
+      retry = setTimeout(connect, retryDelay(event.code));
     });
   }
 

@@ -4,7 +4,13 @@
 // at once, their pages come back spread evenly over those 2 s. A short first wait
 // (250 ms, as before) sent them all to the remaining workers within a quarter second.
 export const RETRY_WITHIN_MS = 2000;
+// A worker with too many handshakes in progress says "try again later" (close code
+// 1013) before doing any work: such a page comes back within a wider window, so the
+// worker spends its time on handshakes it can finish, not on refusing the same pages.
+export const TRY_LATER = 1013;
+export const BUSY_RETRY_WITHIN_MS = 10000;
 
-export function retryDelay() {
-  return Math.random() * RETRY_WITHIN_MS;
+export function retryDelay(closeCode) {
+  const within = closeCode === TRY_LATER ? BUSY_RETRY_WITHIN_MS : RETRY_WITHIN_MS;
+  return Math.random() * within;
 }
