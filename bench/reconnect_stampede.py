@@ -45,6 +45,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import websockets
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
@@ -52,13 +54,15 @@ from bench import live_common as lc  # noqa: E402
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_stampede_bench")
 RETRY_WITHIN_MS = 2000  # static/js/reconnect.js
+BUSY_RETRY_WITHIN_MS = 10000  # after close code 1013, "try again later" (the same)
 OPEN_TIMEOUT = 30.0  # a handshake not done in this long is an error; the page retries
 
 
-def policy_delay(policy: str, failures: int, fixed_ms: float) -> float:
+def policy_delay(policy: str, failures: int, fixed_ms: float, busy=False) -> float:
     """Seconds a page waits before its next attempt."""
     if policy == "page":
-        return random.random() * RETRY_WITHIN_MS / 1000
+        within = BUSY_RETRY_WITHIN_MS if busy else RETRY_WITHIN_MS
+        return random.random() * within / 1000
     if policy == "ramp":
         return random.random() * min(2000, 250 * 2**failures) / 1000
     return fixed_ms / 1000
@@ -138,20 +142,35 @@ class Page:
     async def live(self, ws, stop: asyncio.Event):
         self.ws = ws
         failures = 0
+        busy = False
         while not stop.is_set():
             if self.ws is None:
-                await asyncio.sleep(policy_delay(self.policy, failures, self.fixed_ms))
+                delay = policy_delay(self.policy, failures, self.fixed_ms, busy)
+                await asyncio.sleep(delay)
                 if stop.is_set():
                     return
                 self.log.append((time.perf_counter(), "attempt"))
+                busy = False
                 try:
                     self.ws = await open_socket(self.url, self.key, self.origin)
+                    # Back when greeted: a busy worker accepts and closes with 1013.
+                    await asyncio.wait_for(self.ws.recv(), OPEN_TIMEOUT)
+                except websockets.ConnectionClosed as closed:
+                    code = closed.rcvd.code if closed.rcvd else None
+                    busy = code == 1013
+                    self.log.append(
+                        (time.perf_counter(), "try later" if busy else "closed")
+                    )
+                    self.ws = None
+                    failures += 1
+                    continue
                 except ConnectionRefusedError:
                     self.log.append((time.perf_counter(), "refused"))
                     failures += 1
                     continue
                 except Exception as error:  # noqa: BLE001 - any failed handshake
                     self.log.append((time.perf_counter(), type(error).__name__))
+                    self.ws = None
                     failures += 1
                     continue
                 failures = 0
