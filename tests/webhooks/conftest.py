@@ -23,7 +23,11 @@ def receiver():
         def do_POST(self):  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             found.posts.append(
-                {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+                {
+                    "path": self.path,
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "body": body,
+                }
             )
             status = found.statuses.pop(0) if found.statuses else 200
             self.send_response(status)
