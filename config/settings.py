@@ -303,12 +303,12 @@ LOGOUT_REDIRECT_URL = "home"
 POSTING_RATE_LIMIT = envint("POSTING_RATE_LIMIT", 30)  # ideas and comments
 POSTING_RATE_WINDOW = envint("POSTING_RATE_WINDOW", 600)
 VOTE_RATE_LIMIT = envint("VOTE_RATE_LIMIT", 200)
-# Websocket handshakes one socket worker works on at once; pages past it are told to
-# come back later (conversations/live/admission.py).
-LIVE_HANDSHAKES_IN_PROGRESS = envint("LIVE_HANDSHAKES_IN_PROGRESS", 32)
 VOTE_RATE_WINDOW = envint("VOTE_RATE_WINDOW", 300)
 FLAG_RATE_LIMIT = envint("FLAG_RATE_LIMIT", 20)
 FLAG_RATE_WINDOW = envint("FLAG_RATE_WINDOW", 600)
+# Websocket handshakes one socket worker works on at once; pages past it are told to
+# come back later (conversations/live/admission.py).
+LIVE_HANDSHAKES_IN_PROGRESS = envint("LIVE_HANDSHAKES_IN_PROGRESS", 32)
 
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -29,7 +29,7 @@ class HandshakeLimit:
         self.app = app
         self.limit = limit
         self.in_progress = 0
-        self.refused = 0  # since the last time it was logged
+        self.refused = 0  # pages told to come back later since the worker started
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "websocket":
