@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from config import websocket_protocol  # the bench scripts put the project on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CSRF_SECRET = (
@@ -136,13 +138,9 @@ class Server:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
-                "--no-access-log",
                 "--log-level",
                 "warning",
-                "--ws-per-message-deflate",
-                "false",
-                "--ws",
-                "config.websocket_protocol:WebSocketProtocol",
+                *websocket_protocol.SERVER_OPTIONS,
             ],
             cwd=ROOT,
             env=env,

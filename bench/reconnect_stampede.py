@@ -50,6 +50,7 @@ import websockets
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
+from config import websocket_protocol  # noqa: E402
 
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_stampede_bench")
@@ -80,13 +81,9 @@ def spawn_worker(env: dict, port: int, log) -> subprocess.Popen:
             "127.0.0.1",
             "--port",
             str(port),
-            "--no-access-log",
             "--log-level",
             "warning",
-            "--ws-per-message-deflate",
-            "false",
-            "--ws",
-            "config.websocket_protocol:WebSocketProtocol",
+            *websocket_protocol.SERVER_OPTIONS,
         ],
         cwd=lc.ROOT,
         env=env,

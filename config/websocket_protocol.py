@@ -21,6 +21,9 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import (
 )
 
 WS = "config.websocket_protocol:WebSocketProtocol"  # the --ws option's value
+# uvicorn's options for a socket server beside its address, as platform/Procfile's
+# `live` has them: for the servers tests and benchmarks start.
+SERVER_OPTIONS = ("--no-access-log", "--ws-per-message-deflate", "false", "--ws", WS)
 
 
 class WebSocketProtocol(WebSocketsSansIOProtocol):

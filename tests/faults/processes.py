@@ -95,7 +95,7 @@ def _command(kind: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "uvicorn", "config.asgi:application",
         "--host", "127.0.0.1", "--port", str(port),
-        "--no-access-log", "--log-level", "warning", "--ws", websocket_protocol.WS,
+        "--log-level", "warning", *websocket_protocol.SERVER_OPTIONS,
     ]  # fmt: skip
 
 
