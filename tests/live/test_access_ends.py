@@ -98,6 +98,22 @@ async def stays_open(socket: Socket) -> bool:
     return True
 
 
+async def hears_moderators_news(page: Socket, campaign) -> bool:
+    """Send the campaign's moderators some news, then everyone a status change: whether
+    ``page`` got the moderators' news before the status change."""
+    await db(events.broadcast)(
+        campaign.pk,
+        {"type": "queue.changed", "waiting": 1},
+        group=events.moderators_group(campaign.pk),
+    )
+    await db(events.broadcast)(campaign.pk, {"type": "idea.status", "seq": 99})
+    frames = []
+    async with asyncio.timeout(3):
+        while not frames or frames[-1]["type"] != "idea.status":
+            frames.append(await page.frame())
+    return "queue.changed" in [f["type"] for f in frames]
+
+
 async def test_signing_out_closes_that_sessions_page_and_bell_not_another_session(
     browser, make_staff, make_campaign
 ):
@@ -239,18 +255,7 @@ async def test_a_named_moderator_removed_keeps_watching_but_hears_no_moderators_
         campaign, manager, themes=["Health and wellbeing"], moderators=[]
     )
     await asyncio.sleep(WITHIN)
-    await db(events.broadcast)(
-        campaign.pk,
-        {"type": "queue.changed", "waiting": 1},
-        group=events.moderators_group(campaign.pk),
-    )
-    await db(events.broadcast)(campaign.pk, {"type": "idea.status", "seq": 99})
-
-    frames = []
-    async with asyncio.timeout(3):
-        while not frames or frames[-1]["type"] != "idea.status":
-            frames.append(await page.frame())
-    assert "queue.changed" not in [f["type"] for f in frames]
+    assert not await hears_moderators_news(page, campaign)
 
 
 async def test_a_board_lead_replaced_keeps_the_board_but_hears_no_moderators_news(
@@ -264,18 +269,7 @@ async def test_a_board_lead_replaced_keeps_the_board_but_hears_no_moderators_new
     new_lead = await db(make_staff)(teams=[ward])
     await db(teams.set_leads)(manager, ward, [new_lead])  # one update, no post_save
     await asyncio.sleep(WITHIN)
-    await db(events.broadcast)(
-        board.pk,
-        {"type": "queue.changed", "waiting": 1},
-        group=events.moderators_group(board.pk),
-    )
-    await db(events.broadcast)(board.pk, {"type": "idea.status", "seq": 99})
-
-    frames = []
-    async with asyncio.timeout(3):
-        while not frames or frames[-1]["type"] != "idea.status":
-            frames.append(await page.frame())
-    assert "queue.changed" not in [f["type"] for f in frames]
+    assert not await hears_moderators_news(page, board)
 
 
 async def test_a_moderator_who_removes_their_second_step_is_closed_out_until_set_up(
