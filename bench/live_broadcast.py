@@ -118,7 +118,7 @@ async def run_case(
         targets.append(
             (server.ws + path, None if kind == "bare" else session_key, server.url)
         )
-    sockets, connect_s = await lc.connect_many(targets, concurrency=64)
+    sockets, connect_s = await lc.connect_many(targets)
     crowd = Viewers(sockets, total)
     result = {"connect_s": connect_s}
     try:

@@ -120,6 +120,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def with_children(pid: int) -> list[int]:
+    """``pid`` and its child processes (a granian or uvicorn parent's workers)."""
+    pids = [pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
 class Server:
     def __init__(self, app: str, env: dict, port: int | None = None, label: str = ""):
         self.app, self.port, self.label = app, port or free_port(), label or app
@@ -307,6 +321,7 @@ def make_people(prefix: str, count: int) -> list[tuple[int, str]]:
     """``count`` plain staff members, each with a signed-in session: [(user id, key)]."""
     from datetime import timedelta
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
@@ -333,7 +348,8 @@ def make_people(prefix: str, count: int) -> list[tuple[int, str]]:
         data = store.encode(
             {
                 SESSION_KEY: str(person.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                # The backend a real sign-in names (the first: accounts.backends).
+                BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
                 HASH_SESSION_KEY: person.get_session_auth_hash(),
             }
         )
@@ -384,8 +400,13 @@ async def connect_ws(url: str, session_key: str | None, origin: str, attempts: i
             await asyncio.sleep(0.2 * (attempt + 1))
 
 
+# Handshakes in flight per client: below a socket worker's LIVE_HANDSHAKES_IN_PROGRESS
+# (32), past which a page is told to come back later (1013) and a bench socket is lost.
+HANDSHAKES = 16
+
+
 async def connect_many(
-    urls_keys: list[tuple[str, str | None, str]], concurrency: int = 64
+    urls_keys: list[tuple[str, str | None, str]], concurrency: int = HANDSHAKES
 ):
     """Open sockets ``concurrency`` at a time; returns (sockets in order, seconds)."""
     sem = asyncio.Semaphore(concurrency)
@@ -572,4 +593,14 @@ def foreign_cpu(before: dict, after: dict, seconds: float, ours: set[int]) -> fl
         if pid in ours or comm in _OURS_COMM or comm.startswith("postgres"):
             continue
         used += cpu - before.get(pid, (0.0, comm))[0]
+    return used / seconds if seconds > 0 else 0.0
+
+
+def cpu_used(before: dict, after: dict, seconds: float, pids=None, comm=None) -> float:
+    """CPUs' worth used meanwhile by the given processes, or by those whose command
+    name starts with ``comm`` (``postgres``, ``redis-server``)."""
+    used = 0.0
+    for pid, (cpu, name) in after.items():
+        if (pids is not None and pid in pids) or (comm and name.startswith(comm)):
+            used += cpu - before.get(pid, (0.0, name))[0]
     return used / seconds if seconds > 0 else 0.0

@@ -88,7 +88,7 @@ async def run_case(
     first_n = min(first_batch, sockets_wanted)
     snap0 = lc.cpu_snapshot()
     start = time.perf_counter()
-    batch, handshake_s = await lc.connect_many([target] * first_n, concurrency=64)
+    batch, handshake_s = await lc.connect_many([target] * first_n)
     for i, ws in enumerate(batch):
         drain.add(i, ws)
     sockets += batch
@@ -103,9 +103,7 @@ async def run_case(
     out["foreign_cpu"] = lc.foreign_cpu(
         snap0, lc.cpu_snapshot(), time.perf_counter() - start, {server.pid}
     )
-    rest, rest_s = await lc.connect_many(
-        [target] * (sockets_wanted - first_n), concurrency=64
-    )
+    rest, rest_s = await lc.connect_many([target] * (sockets_wanted - first_n))
     for i, ws in enumerate(rest, start=first_n):
         drain.add(i, ws)
     sockets += rest

@@ -22,7 +22,6 @@ tallies on every viewer against the Vote rows (PASS/FAIL). Goal: p95 < 1 s.
 
 import argparse
 import asyncio
-import bisect
 import json
 import os
 import random
@@ -35,6 +34,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
+from bench.storm_viewers import (  # noqa: E402
+    ViewerProcesses,
+    Watchers,
+    frame_counts,
+    worst_seen,
+)
 
 # A database of its own (the cache takes the next number): others may share the Redis.
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
@@ -42,83 +47,23 @@ PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_live_bench")
 POOL = 24  # keep-alive HTTP connections per worker (votes in flight at most)
 
 
-class Watchers:
-    """Viewer sockets; each keeps, per idea, the increasing counts seen and when."""
-
-    def __init__(self, sockets, idea_ids):
-        self.sockets = sockets
-        self.ideas = idea_ids
-        n = len(sockets)
-        self.values = [{i: [] for i in idea_ids} for _ in range(n)]
-        self.times = [{i: [] for i in idea_ids} for _ in range(n)]
-        self.latest = [dict.fromkeys(idea_ids, 0) for _ in range(n)]
-        self.frames = [0] * n
-        self.tally_frames = [0] * n
-        self.hello = [False] * n
-        self.counting = False
-        self.closed = 0
-        loop = asyncio.get_running_loop()
-        self.tasks = [
-            loop.create_task(self._read(k, ws)) for k, ws in enumerate(sockets)
-        ]
-
-    async def _read(self, k, ws):
-        values, times, latest = self.values[k], self.times[k], self.latest[k]
-        try:
-            async for frame in ws:
-                now = time.perf_counter()
-                if self.counting:
-                    self.frames[k] += 1
-                message = json.loads(frame)
-                kind = message.get("type")
-                if kind == "tallies":
-                    if self.counting:
-                        self.tally_frames[k] += 1
-                    for item in message["items"]:
-                        if item["kind"] != "idea" or item["id"] not in latest:
-                            continue
-                        idea, support = item["id"], item["support"]
-                        if support > latest[idea]:
-                            latest[idea] = support
-                            values[idea].append(support)
-                            times[idea].append(now)
-                elif kind == "hello":
-                    self.hello[k] = True
-        except Exception:  # noqa: BLE001
-            pass
-        self.closed += 1
-
-    def total_frames(self) -> int:
-        return sum(self.frames)
-
-    def first_seen(self, k: int, idea: int, count: int) -> float | None:
-        values = self.values[k][idea]
-        j = bisect.bisect_left(values, count)
-        return self.times[k][idea][j] if j < len(values) else None
-
-    def stop(self):
-        for task in self.tasks:
-            task.cancel()
-        for ws in self.sockets:
-            try:
-                ws.transport.abort()
-            except Exception:  # noqa: BLE001
-                pass
-
-
 async def run_case(
     servers,
     campaign,
     idea_ids,
     viewer_key,
-    voters,
+    ballots,
     viewers,
     rate,
     seconds,
     vote_servers=None,
+    viewer_processes=0,
 ):
-    """Viewers on ``servers``; votes on ``vote_servers`` (the page servers of the
-    production layout, bench/vote_storm.py) or, by default, on the same servers."""
+    """``ballots``: (session key, idea id) of each vote, in order, one voter per idea.
+    Viewers on ``servers``; votes on ``vote_servers`` (the page servers of the
+    production layout, bench/vote_storm.py) or, by default, on the same servers.
+    ``viewer_processes`` > 0 holds the viewers in processes of their own
+    (bench/storm_viewers.py); 0 keeps them on this process's loop, beside the votes."""
     vote_servers = vote_servers or servers
     measured = servers + [s for s in vote_servers if s not in servers]
     targets = [
@@ -129,17 +74,24 @@ async def run_case(
         )
         for i in range(viewers)
     ]
-    sockets, connect_s = await lc.connect_many(targets, concurrency=64)
-    watchers = Watchers(sockets, idea_ids)
-    out = {"connect_s": connect_s}
-    try:
-        deadline = time.perf_counter() + 120
-        while not all(watchers.hello) and time.perf_counter() < deadline:
+    if viewer_processes:
+        watchers = ViewerProcesses(targets, idea_ids, viewer_processes)
+        connect_s, hello_missing = await asyncio.to_thread(watchers.wait_ready)
+    else:
+        sockets, connect_s = await lc.connect_many(targets)
+        watchers = Watchers(sockets, idea_ids)
+        deadline = time.monotonic() + 120
+        while not all(watchers.hello) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        out["hello_missing"] = watchers.hello.count(False)
+        hello_missing = watchers.hello.count(False)
+    out = {"connect_s": connect_s, "hello_missing": hello_missing}
+    try:
         # Let the joining churn ("viewers" frames) die down before the storm.
         await asyncio.sleep(2.0)
-        watchers.counting = True
+        if viewer_processes:
+            await asyncio.to_thread(watchers.counting, True)
+        else:
+            watchers.counting = True
 
         pools = []
         for server in vote_servers:
@@ -147,8 +99,7 @@ async def run_case(
             for _ in range(POOL):
                 pool.put_nowait(lc.RawHTTP(server.port))
             pools.append(pool)
-        total_votes = int(rate * seconds)
-        rng = random.Random(7)
+        total_votes = min(int(rate * seconds), len(ballots))
         results = []  # (idea, count, response time, http seconds)
         errors = []
 
@@ -164,7 +115,7 @@ async def run_case(
                 "Accept": "application/json",
                 "Content-Type": "application/x-www-form-urlencoded",
             }
-            started = time.perf_counter()
+            started = time.monotonic()
             try:
                 status, data = await client.request(
                     "POST",
@@ -172,7 +123,7 @@ async def run_case(
                     body,
                     headers,
                 )
-                done = time.perf_counter()
+                done = time.monotonic()
                 if status != 200:
                     errors.append(f"{status} {data[:120]!r}")
                 else:
@@ -186,54 +137,72 @@ async def run_case(
                 pool.put_nowait(client)
 
         tasks = []
-        cpu0 = [lc.cpu_seconds(s.pid) for s in measured]
+        trees = [lc.with_children(s.pid) for s in measured]
+        ours = {pid for tree in trees for pid in tree}
+        if viewer_processes:  # the client's own, like this process
+            ours |= {process.pid for process in watchers.processes}
+
+        def cpu():
+            return [sum(lc.cpu_seconds(pid) for pid in tree) for tree in trees]
+
+        cpu0 = cpu()
         snap0 = lc.cpu_snapshot()
         sessions0 = pg_sessions()
-        start = time.perf_counter()
+        start = time.monotonic()
         for n in range(total_votes):
-            delay = start + n / rate - time.perf_counter()
+            delay = start + n / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(
-                asyncio.create_task(one_vote(n, voters[n][1], rng.choice(idea_ids)))
-            )
+            tasks.append(asyncio.create_task(one_vote(n, *ballots[n])))
         await asyncio.gather(*tasks)
-        storm_s = time.perf_counter() - start
-        cpu1 = [lc.cpu_seconds(s.pid) for s in measured]
+        storm_s = time.monotonic() - start
+        cpu1 = cpu()
         sessions1 = pg_sessions()
         out["pg_sessions"] = None if sessions0 is None else sessions1 - sessions0
-        out["foreign_cpu"] = lc.foreign_cpu(
-            snap0, lc.cpu_snapshot(), storm_s, {s.pid for s in measured}
+        snap1 = lc.cpu_snapshot()
+        out["foreign_cpu"] = lc.foreign_cpu(snap0, snap1, storm_s, ours)
+        client = {os.getpid()} | (
+            {process.pid for process in watchers.processes}
+            if viewer_processes
+            else set()
         )
+        out["client_cpu"] = lc.cpu_used(snap0, snap1, storm_s, pids=client)
+        out["data_cpu"] = lc.cpu_used(
+            snap0, snap1, storm_s, comm="postgres"
+        ) + lc.cpu_used(snap0, snap1, storm_s, comm="redis-server")
 
         # Final numbers: wait until every viewer agrees with the database (or 15 s).
         from asgiref.sync import sync_to_async
 
         expected = await sync_to_async(vote_rows, thread_sensitive=False)(idea_ids)
-        deadline = time.perf_counter() + 15
-        while time.perf_counter() < deadline:
-            if all(w == expected for w in watchers.latest):
-                break
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(0.5)
-        watchers.counting = False
+        if viewer_processes:
+            wrong = await asyncio.to_thread(watchers.disagreeing, expected, 15)
+            await asyncio.sleep(0.5)
+            await asyncio.to_thread(watchers.counting, False)
+            seen, frames = await asyncio.to_thread(
+                watchers.seen, [(idea, count) for idea, count, _, _ in results]
+            )
+        else:
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                if all(w == expected for w in watchers.latest):
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
+            watchers.counting = False
+            wrong = sum(1 for w in watchers.latest if w != expected)
+            seen = worst_seen(watchers, [(i, c) for i, c, _, _ in results])
+            frames = frame_counts(watchers)
 
         latencies, before_response, never = [], 0, 0
-        for idea, count, answered, _ in results:
-            worst = 0.0
-            for k in range(len(sockets)):
-                seen = watchers.first_seen(k, idea, count)
-                if seen is None:
-                    worst = None
-                    break
-                worst = max(worst, seen - answered)
-            if worst is None:
+        for (_, _, answered, _), last_seen in zip(results, seen, strict=True):
+            if last_seen is None:
                 never += 1
                 continue
+            worst = last_seen - answered
             if worst <= 0:
                 before_response += 1
             latencies.append(max(0.0, worst))
-        wrong = sum(1 for w in watchers.latest if w != expected)
         out.update(
             votes=len(results),
             errors=len(errors),
@@ -244,11 +213,11 @@ async def run_case(
             never=never,
             before_response=before_response,
             http=lc.summary_ms([r[3] for r in results]),
-            frames_per_viewer=sum(watchers.frames) / len(sockets),
-            tally_frames_per_viewer=sum(watchers.tally_frames) / len(sockets),
+            frames_per_viewer=frames["frames"] / frames["viewers"],
+            tally_frames_per_viewer=frames["tally_frames"] / frames["viewers"],
             expected=expected,
             wrong_viewers=wrong,
-            closed=watchers.closed,
+            closed=frames["closed"],
             tally_rows=await sync_to_async(tally_rows, thread_sensitive=False)(
                 idea_ids
             ),
@@ -377,7 +346,11 @@ def main() -> None:
         for name, workers, layer in cases:
             campaign, idea_ids = lc.make_campaign(ideas=args.ideas)
             [(_, viewer_key)] = lc.make_people("storm.viewer", 1)
-            voters = lc.make_people("storm.voter", int(args.rate * seconds))
+            rng = random.Random(7)
+            ballots = [
+                (key, rng.choice(idea_ids))
+                for _, key in lc.make_people("storm.voter", int(args.rate * seconds))
+            ]
             lc.close_db()
             env = dict(base_env)
             if layer:
@@ -396,7 +369,7 @@ def main() -> None:
                             campaign,
                             idea_ids,
                             viewer_key,
-                            voters,
+                            ballots,
                             viewers,
                             args.rate,
                             seconds,

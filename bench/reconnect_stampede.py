@@ -194,9 +194,7 @@ async def run_case(policy, n, fixed_ms, give_up, env, campaign, keys, port):
     await wait_for_port(port, worker, every=0.05)
     url = f"ws://127.0.0.1:{port}/ws/campaigns/{campaign.pk}/"
     origin = f"http://127.0.0.1:{port}"
-    sockets, connect_s = await lc.connect_many(
-        [(url, key, origin) for key in keys], concurrency=64
-    )
+    sockets, connect_s = await lc.connect_many([(url, key, origin) for key in keys])
     events: list[tuple[float, str]] = []
     pages = [Page(url, key, origin, policy, fixed_ms, events) for key in keys]
     stop = asyncio.Event()

@@ -11,7 +11,13 @@ case per ``--pages`` entry ``granian:<workers>x<threads>`` or ``uvicorn:<workers
 Redis (channel layer, pubsub, and the cache). V viewers hold the campaign socket open,
 split across the socket workers; votes arrive at a fixed rate (open loop) from
 distinct signed-in voters, each exactly as the page sends it (POST, CSRF token, JSON),
-all to the page server. The measuring is ``bench/live_vote_storm.py``'s (``run_case``).
+all to the page server. Voters are people who opened the campaign page first (each
+does, before the trickle: that is what leaves a session in the cache with its activity
+noted) and vote on several ideas, one vote per idea each, as ``--voters`` people
+(default 1,000) share the votes. The measuring is ``bench/live_vote_storm.py``'s
+(``run_case``), with the viewers in processes of their own (``--viewer-processes``,
+default 2; 0 puts them on the voting client's loop, as before 4 December, which times
+the client's own queue: bench/storm_viewers.py).
 
 Baseline in the same run, same layout and viewers: a trickle of votes (``--base-rate``,
 default 2/s for 10 s). Printed per case: vote HTTP p50/p95 (and as a ratio to the
@@ -23,6 +29,7 @@ final tallies against the Vote rows. Goals (issue 16): vote p95 < 300 ms, tally 
 import argparse
 import asyncio
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -109,27 +116,73 @@ class PageServer:
         Path(self.log.name).unlink(missing_ok=True)
 
 
-def storm(spec, env, live_workers, viewers, rate, seconds, base_rate, base_seconds):
-    """One page-server case: the trickle, then the storm, with fresh viewers each."""
+def ballots_for(voters, idea_ids, seed: int = 7) -> list[tuple[str, int]]:
+    """Each voter's votes, one per idea at most, in rounds: every voter's first idea
+    (each voter's own random order), then every voter's second, and so on."""
+    rng = random.Random(seed)
+    orders = [rng.sample(idea_ids, len(idea_ids)) for _ in voters]
+    ballots = []
+    for round_ in range(len(idea_ids)):
+        for (_, key), order in zip(voters, orders, strict=True):
+            ballots.append((key, order[round_]))
+    return ballots
+
+
+async def open_the_page(page, campaign, voters, concurrency: int = 4) -> list[str]:
+    """Each voter opens the campaign page, as a person does before voting; this is
+    what leaves their session in the cache with their activity noted. Returns errors."""
+    pool = asyncio.Queue()
+    for _ in range(concurrency):
+        pool.put_nowait(lc.RawHTTP(page.port))
+    errors = []
+
+    async def one(key):
+        client = await pool.get()
+        try:
+            status, _ = await client.request(
+                "GET",
+                f"/campaigns/{campaign.slug}/",
+                headers={"Cookie": f"sessionid={key}; csrftoken={lc.CSRF_SECRET}"},
+            )
+            if status != 200:
+                errors.append(f"campaign page {status}")
+        finally:
+            pool.put_nowait(client)
+
+    await asyncio.gather(*(one(key) for _, key in voters))
+    while not pool.empty():
+        pool.get_nowait().close()
+    return errors
+
+
+def storm(spec, env, live_workers, viewers, rate, seconds, base_rate, base_seconds,
+          voter_count, viewer_processes):  # fmt: skip
+    """One page-server case: the voters open the page, then the trickle, then the
+    storm, with fresh viewers each."""
 
     out = {}
     campaign, idea_ids = lc.make_campaign(ideas=4)
     [(_, viewer_key)] = lc.make_people("storm.viewer", 1)
-    total = int(rate * seconds) + int(base_rate * base_seconds)
-    voters = lc.make_people("storm.voter", total)
+    trickle = int(base_rate * base_seconds)
+    total = int(rate * seconds) + trickle
+    voters = lc.make_people("storm.voter", max(voter_count, -(-total // len(idea_ids))))
+    ballots = ballots_for(voters, idea_ids)
     lc.close_db()
     live = [lc.Server("config.asgi:application", env, label="live") for _ in range(live_workers)]  # fmt: skip
     page = PageServer(spec, env)
     try:
-        for name, r, s, people in (
-            ("trickle", base_rate, base_seconds, voters[: int(base_rate * base_seconds)]),
-            ("storm", rate, seconds, voters[int(base_rate * base_seconds) :]),
+        started = time.monotonic()
+        out["page_errors"] = asyncio.run(open_the_page(page, campaign, voters))
+        out["voters"], out["page_s"] = len(voters), time.monotonic() - started
+        for name, r, s, part in (
+            ("trickle", base_rate, base_seconds, ballots[:trickle]),
+            ("storm", rate, seconds, ballots[trickle:total]),
         ):  # fmt: skip
             out[name] = asyncio.run(
                 asyncio.wait_for(
                     run_case(
-                        live, campaign, idea_ids, viewer_key, people, viewers, r, s,
-                        vote_servers=[page],
+                        live, campaign, idea_ids, viewer_key, part, viewers, r, s,
+                        vote_servers=[page], viewer_processes=viewer_processes,
                     ),
                     timeout=s + 240,
                 )
@@ -168,6 +221,18 @@ def main() -> None:
     parser.add_argument("--base-seconds", type=float, default=10.0)
     parser.add_argument("--live", type=int, default=2, help="uvicorn socket workers")
     parser.add_argument(
+        "--voters",
+        type=int,
+        default=1000,
+        help="people voting (each supports each idea at most once; more if needed)",
+    )
+    parser.add_argument(
+        "--viewer-processes",
+        type=int,
+        default=2,
+        help="processes holding the viewers (0: on the voting client's own loop)",
+    )
+    parser.add_argument(
         "--pages",
         default="granian:2x1,granian:2x4",
         help="page server cases: granian:<workers>x<threads> or uvicorn:<workers>",
@@ -197,7 +262,7 @@ def main() -> None:
         for spec in args.pages.split(","):
             results[spec] = storm(
                 spec, env, args.live, args.viewers, args.rate, args.seconds,
-                args.base_rate, args.base_seconds,
+                args.base_rate, args.base_seconds, args.voters, args.viewer_processes,
             )  # fmt: skip
             lc.close_db()
             report(spec, results[spec])
@@ -214,7 +279,7 @@ def report(spec: str, r: dict) -> None:
     base, hot = r["trickle"], r["storm"]
     http_p95, tally_p95 = hot["http"]["p95"], hot["latency"]["p95"]
     final = r["rows"] == r["tallies"] and hot["wrong_viewers"] == 0
-    errors = base["errors"] + hot["errors"]
+    errors = base["errors"] + hot["errors"] + len(r["page_errors"])
     r["ok"] = http_p95 < 300 and tally_p95 < 1000 and not errors and final
     print(
         f"\n{spec}: {hot['votes']} votes at {hot['achieved_rate']:.1f}/s, {errors} errors, "
@@ -229,12 +294,16 @@ def report(spec: str, r: dict) -> None:
         f"{tally_p95 / max(1, base['latency']['p95']):.1f}x; never seen {hot['never']}) "
         f"goal < 1000 ms: {'MET' if tally_p95 < 1000 else 'NOT MET'}\n"
         f"  server CPU {'+'.join(f'{c:.0%}' for c in hot['cpu_share'])} "
-        f"(socket workers, then the page server's parent only: its workers are children), foreign CPU "
-        f"{hot['foreign_cpu']:.2f}; viewers connected in {hot['connect_s']:.1f} s",
+        f"(socket workers, then the page server with its workers), foreign CPU "
+        f"{hot['foreign_cpu']:.2f}; bench client {hot['client_cpu']:.0%}, PostgreSQL + "
+        f"Redis {hot['data_cpu']:.0%}; viewers connected in {hot['connect_s']:.1f} s; "
+        f"{r['voters']} voters opened the page in {r['page_s']:.0f} s",
         flush=True,
     )
     if hot["first_errors"] or base["first_errors"]:
         print(f"  first errors: {(base['first_errors'] + hot['first_errors'])[:3]}")
+    if r["page_errors"]:
+        print(f"  opening the page: {r['page_errors'][:3]}")
     if r["server_errors"]:
         print(f"  server: {r['server_errors'][0][:200]} {r['server_errors'][-1]}")
 
