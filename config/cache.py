@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from redis import ConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -97,6 +98,29 @@ class _Outage:
                 return False
             self.probing = True
             return True
+
+
+class SharedConnectionPool(ConnectionPool):
+    """One connection pool per Redis address and options in a process (the backend's
+    documented ``pool_class`` option).
+
+    Django makes a cache backend, and with it a connection pool, per thread, and under
+    ASGI per request: its handler keeps them in context-local storage. So every
+    socket handshake of a live worker opened a new Redis connection (with its
+    ``CLIENT SETINFO`` round trips) and left it to the garbage collector: measured, a
+    third of a handshake's time on the worker's one database thread, and a thousand
+    pages coming back at once meant a thousand new connections to Redis."""
+
+    _shared: dict[tuple, "SharedConnectionPool"] = {}
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs):
+        key = (url, repr(sorted(kwargs.items())))
+        with cls._shared_lock:
+            if key not in cls._shared:
+                cls._shared[key] = super().from_url(url, **kwargs)
+            return cls._shared[key]
 
 
 class RedisAccelerator(RedisCache):

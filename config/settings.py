@@ -211,6 +211,8 @@ if REDIS_URL:
             "OPTIONS": {
                 "socket_connect_timeout": envint("REDIS_CACHE_TIMEOUT", 2),
                 "socket_timeout": envint("REDIS_CACHE_TIMEOUT", 2),
+                # One pool per process, not one per request (config/cache.py).
+                "pool_class": "config.cache.SharedConnectionPool",
                 # RedisAccelerator's own: ask a silent Redis again every few seconds;
                 # these counters (ours, allauth's) are kept in memory meanwhile.
                 "RETRY_SECONDS": envint("REDIS_CACHE_RETRY_SECONDS", 5),

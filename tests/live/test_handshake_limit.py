@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 from django.conf import settings
+from redis import Redis
 
 from conversations.live.admission import CLOSE_TRY_LATER
 from tests.live.test_access_ends import browser  # noqa: F401 (a fixture)
@@ -45,3 +46,28 @@ async def test_past_the_limit_a_page_is_told_to_come_back_later_then_admitted(
         assert page.admitted
     finally:
         settings.LIVE_HANDSHAKES_IN_PROGRESS = 32
+
+
+async def test_pages_coming_back_together_do_not_open_a_redis_connection_each(
+    browser,  # noqa: F811
+    make_staff,
+    make_campaign,
+):
+    """Each handshake reads the session and the person from the shared cache. A worker
+    taking back a thousand pages must reuse its connections to Redis, not open (and
+    leave behind) one for each page: Redis has a limit on its clients, and every page
+    of every worker would lose its cache when it is reached."""
+    if not settings.REDIS_URL:
+        pytest.skip("the cache is Redis only in the PostgreSQL + Redis run")
+    campaign = await db(make_campaign)("open")
+    session = await browser(await db(make_staff)())
+    await session.campaign(campaign)  # the worker's first page may open what it needs
+    redis = Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    before = redis.info("stats")["total_connections_received"]
+
+    pages = [await session.campaign(campaign) for _ in range(30)]
+
+    assert all(page.admitted for page in pages)
+    opened = redis.info("stats")["total_connections_received"] - before
+    assert opened < 10, f"{opened} Redis connections opened for 30 pages"
+    redis.close()
