@@ -16,7 +16,9 @@ killed (SIGKILL) and restarted at once on the same port. Every page then reconne
 its policy, over and over until it is back, as the page's script does:
 
   page   what static/js/reconnect.js does (mirrored here, not imported: keep the two
-         equal): each retry at a random moment within RETRY_WITHIN_MS = 2000 ms.
+         equal): each retry at a random moment within RETRY_WITHIN_MS = 2000 ms; after
+         "try again later" (1013) within 10 s, doubled for each such answer in a row,
+         up to a minute.
   ramp   the pages before that change: full jitter, random * min(2000, 250 * 2**n),
          n = failures since the last open (the first retry within 250 ms).
   fixed  the baseline, no jitter: every page retries every --fixed-ms (default 1000, the
@@ -55,14 +57,20 @@ from config import websocket_protocol  # noqa: E402
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_stampede_bench")
 RETRY_WITHIN_MS = 2000  # static/js/reconnect.js
-BUSY_RETRY_WITHIN_MS = 10000  # after close code 1013, "try again later" (the same)
+BUSY_RETRY_WITHIN_MS = 10000  # after close code 1013, "try again later" (the same),
+BUSY_RETRY_MAX_MS = 60000  # doubled for each such answer in a row, up to this
 OPEN_TIMEOUT = 30.0  # a handshake not done in this long is an error; the page retries
 
 
-def policy_delay(policy: str, failures: int, fixed_ms: float, busy=False) -> float:
-    """Seconds a page waits before its next attempt."""
+def policy_delay(
+    policy: str, failures: int, fixed_ms: float, busy=False, busy_before=0
+) -> float:
+    """Seconds a page waits before its next attempt (``busy``: the last attempt was
+    told to try later, after ``busy_before`` such answers in a row)."""
     if policy == "page":
-        within = BUSY_RETRY_WITHIN_MS if busy else RETRY_WITHIN_MS
+        if not busy:
+            return random.random() * RETRY_WITHIN_MS / 1000
+        within = min(BUSY_RETRY_MAX_MS, BUSY_RETRY_WITHIN_MS * 2**busy_before)
         return random.random() * within / 1000
     if policy == "ramp":
         return random.random() * min(2000, 250 * 2**failures) / 1000
@@ -140,9 +148,13 @@ class Page:
         self.ws = ws
         failures = 0
         busy = False
+        busy_before = 0  # "try later" answers in a row before the last one
         while not stop.is_set():
             if self.ws is None:
-                delay = policy_delay(self.policy, failures, self.fixed_ms, busy)
+                delay = policy_delay(
+                    self.policy, failures, self.fixed_ms, busy, busy_before
+                )
+                busy_before = busy_before + 1 if busy else 0
                 await asyncio.sleep(delay)
                 if stop.is_set():
                     return
@@ -269,11 +281,13 @@ async def run_case(policy, n, fixed_ms, give_up, env, campaign, keys, port):
             worker.kill()
             worker.wait()
         log_text = Path(log_file.name).read_text(errors="replace")
-        out["server_errors"] = sum(
-            1
+        problems = [
+            line
             for line in log_text.splitlines()
             if "ERROR" in line or "Traceback" in line
-        )
+        ]
+        out["server_errors"] = len(problems)
+        out["first_server_error"] = problems[0][:300] if problems else ""
         log_file.close()
     return out
 
@@ -350,6 +364,8 @@ def main() -> None:
                 f"server log errors {r['server_errors']}",
                 flush=True,
             )
+            if r["first_server_error"]:
+                print(f"      first: {r['first_server_error']}", flush=True)
             time.sleep(2)
     finally:
         lc.close_db()

@@ -1,7 +1,7 @@
 // The bell in the header: its unread count follows the person's notifications live,
 // over /ws/me/, and a new one is announced politely to screen readers. Without
 // JavaScript (or a socket) the count is simply right on the next page.
-import { retryDelay } from "./reconnect.js";
+import { retries } from "./reconnect.js";
 
 const link = document.querySelector("[data-bell]");
 const badge = document.querySelector("[data-unread]");
@@ -10,6 +10,7 @@ const announcer = document.querySelector("[data-bell-announce]");
 // Access has ended (signed out, account switched off, not allowed): never reconnect.
 const FINAL = [4401, 4403];
 let retry = null;
+const backoff = retries(); // within 2 s; wider after "try again later" (1013)
 let ended = false;
 let socket = null;
 
@@ -42,7 +43,7 @@ function connect() {
       return;
     }
     // Within 2 s, at a random moment (as the campaign page's socket).
-    retry = setTimeout(connect, retryDelay(event.code));
+    retry = setTimeout(connect, backoff.delay(event.code));
   });
 }
 

@@ -1,6 +1,6 @@
 // Live campaign updates over one websocket. Progressive: without it, pages work by reloads.
 // Server-rendered partials arrive in events, so there is no second copy of any template here.
-import { retryDelay } from "./reconnect.js";
+import { retries } from "./reconnect.js";
 
 const root = document.getElementById("sv-live");
 if (root && "WebSocket" in window) start(root);
@@ -18,6 +18,7 @@ function start(root) {
   let lastSeq = Number(text.seq) || 0;
   let socket = null;
   let retry = null;
+  const backoff = retries(); // within 2 s; wider after "try again later" (1013)
   let ended = false;
   let catchingUp = false;
   const pending = new Map(); // events that arrived ahead of a gap, by seq
@@ -60,7 +61,7 @@ function start(root) {
       }
       setState("reconnecting");
       // Within 2 s, at a random moment: a worker's thousands of pages do not return at once.
-      retry = setTimeout(connect, retryDelay(event.code));
+      retry = setTimeout(connect, backoff.delay(event.code));
     });
   }
 

@@ -1,11 +1,12 @@
 // A prioritisation round: a running "points left" count while spreading points, and the
 // results kept live over the campaign's websocket. Without JavaScript the form is plain
 // number inputs and the results are as of the page load.
+import { retries } from "./reconnect.js";
 
 const form = document.querySelector("[data-priorities-form]");
 if (form) pointsLeft(form);
 const live = document.getElementById("sv-priorities-live");
-if (live && !("closed" in live.dataset) && "WebSocket" in window) connect(live, 0);
+if (live && !("closed" in live.dataset) && "WebSocket" in window) keepLive(live);
 
 function pointsLeft(form) {
   const budget = Number(form.dataset.budget);
@@ -23,28 +24,46 @@ function pointsLeft(form) {
   show();
 }
 
-function connect(root, attempts) {
-  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-  const socket = new WebSocket(scheme + location.host + root.dataset.ws);
-  socket.addEventListener("open", () => {
-    attempts = 0;
-    root.dataset.state = "live";
+// The results' socket: back within 2 s of its server (static/js/reconnect.js), and at
+// once when the browser comes back online; never after access has ended.
+function keepLive(root) {
+  const backoff = retries();
+  let socket = null;
+  let retry = null;
+  let ended = false;
+
+  function connect() {
+    retry = null;
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + root.dataset.ws);
+    socket.addEventListener("open", () => {
+      root.dataset.state = "live";
+    });
+    socket.addEventListener("message", (event) => {
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (message.type === "priorities.results" && String(message.round) === root.dataset.round) show(root, message);
+    });
+    socket.addEventListener("close", (event) => {
+      root.dataset.state = "offline";
+      if (event.code === 4401 || event.code === 4403) {
+        ended = true;
+        return;
+      }
+      retry = setTimeout(connect, backoff.delay(event.code));
+    });
+  }
+
+  window.addEventListener("online", () => {
+    if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
+    clearTimeout(retry);
+    connect();
   });
-  socket.addEventListener("message", (event) => {
-    let message;
-    try {
-      message = JSON.parse(event.data);
-    } catch {
-      return;
-    }
-    if (message.type === "priorities.results" && String(message.round) === root.dataset.round) show(root, message);
-  });
-  socket.addEventListener("close", (event) => {
-    root.dataset.state = "offline";
-    if (event.code === 4403) return;
-    const delay = Math.min(30000, 1000 * 2 ** attempts) * (0.5 + Math.random() / 2);
-    setTimeout(() => connect(root, attempts + 1), delay);
-  });
+  connect();
 }
 
 function show(root, message) {

@@ -5,12 +5,30 @@
 // (250 ms, as before) sent them all to the remaining workers within a quarter second.
 export const RETRY_WITHIN_MS = 2000;
 // A worker with too many handshakes in progress says "try again later" (close code
-// 1013) before doing any work: such a page comes back within a wider window, so the
-// worker spends its time on handshakes it can finish, not on refusing the same pages.
+// 1013) before doing any work: such a page comes back within a wider window, twice as
+// wide each time it is told so in a row (up to a minute), so that a worker taking back
+// thousands of pages spends its time on handshakes it can finish, not on refusing the
+// same pages over and over.
 export const TRY_LATER = 1013;
 export const BUSY_RETRY_WITHIN_MS = 10000;
+export const BUSY_RETRY_MAX_MS = 60000;
 
-export function retryDelay(closeCode) {
-  const within = closeCode === TRY_LATER ? BUSY_RETRY_WITHIN_MS : RETRY_WITHIN_MS;
+// How long to wait before the next attempt, given the close code of the last one and
+// how many "try again later" answers came before it in a row.
+export function retryDelay(closeCode, triedLaterBefore = 0) {
+  if (closeCode !== TRY_LATER) return Math.random() * RETRY_WITHIN_MS;
+  const within = Math.min(BUSY_RETRY_MAX_MS, BUSY_RETRY_WITHIN_MS * 2 ** triedLaterBefore);
   return Math.random() * within;
+}
+
+// One socket's retries: remembers the "try again later" answers in a row.
+export function retries() {
+  let triedLater = 0;
+  return {
+    delay(closeCode) {
+      const wait = retryDelay(closeCode, triedLater);
+      triedLater = closeCode === TRY_LATER ? triedLater + 1 : 0;
+      return wait;
+    },
+  };
 }

@@ -2,6 +2,7 @@
 // - Synthesis: while groups are being suggested, poll the run's progress and reload when done.
 // - Participation ("campaign pulse"): listen on the campaign's websocket and re-fetch the
 //   server-rendered figures (the same partial the page renders) at most every few seconds.
+import { retries } from "./reconnect.js";
 
 const REFRESH_EVERY_MS = 4000;
 const QUIET_FRAMES = new Set(["hello", "viewers", "caught_up", "error"]);
@@ -38,7 +39,12 @@ function startPulse(root) {
   const target = document.querySelector("[data-pulse-target]");
   const stateEl = root.querySelector("[data-pulse-state]");
   const announcer = root.querySelector("[data-pulse-announcer]");
-  let attempts = 0;
+  // Back within 2 s of its server (static/js/reconnect.js), at once when the browser
+  // comes back online; never after access has ended.
+  const backoff = retries();
+  let socket = null;
+  let retry = null;
+  let ended = false;
   let lastFetch = 0;
   let timer = null;
 
@@ -63,10 +69,10 @@ function startPulse(root) {
   }
 
   function connect() {
+    retry = null;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + root.dataset.ws);
+    socket = new WebSocket(scheme + location.host + root.dataset.ws);
     socket.addEventListener("open", () => {
-      attempts = 0;
       if (stateEl) stateEl.textContent = root.dataset.textLive;
       root.dataset.state = "live";
     });
@@ -81,12 +87,18 @@ function startPulse(root) {
     });
     socket.addEventListener("close", (event) => {
       root.dataset.state = "closed";
-      if (event.code === 4403) return;
-      const delay = Math.min(30000, 1000 * 2 ** attempts) * (0.5 + Math.random() / 2);
-      attempts += 1;
-      setTimeout(connect, delay);
+      if (event.code === 4401 || event.code === 4403) {
+        ended = true;
+        return;
+      }
+      retry = setTimeout(connect, backoff.delay(event.code));
     });
   }
 
+  window.addEventListener("online", () => {
+    if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
+    clearTimeout(retry);
+    connect();
+  });
   connect();
 }

@@ -3,6 +3,9 @@ campaign page: the live updates and the bell try again within 2 s every time, at
 spread-out moments (5,000 pages whose worker went do not come back in one burst), at
 once when the browser is back online, and never after access has ended (4401, 4403).
 
+The prioritisation round's results and the participation figures (the campaign pulse)
+keep their sockets the same way.
+
 The page's clock is Playwright's, moved on by the test (nothing waits for real time),
 and its sockets fail as they do against a server that is gone."""
 
@@ -10,7 +13,10 @@ from datetime import datetime
 
 import pytest
 
+from tests.prioritisation import conftest as prioritisation
 from tests.servers import session_cookie_for
+
+make_round = prioritisation.make_round  # the fixture, shared with the unit tests
 
 pytestmark = [
     pytest.mark.e2e,
@@ -190,3 +196,87 @@ def test_after_access_ends_neither_socket_reconnects(campaign_page, code, state)
     for path in (CAMPAIGN_SOCKET, BELL_SOCKET):
         assert len(attempts(page, path)) == 1, (path, attempts(page, path))
     assert page.locator(f'#sv-live[data-state="{state}"]').count() == 1
+
+
+def test_told_to_try_later_again_and_again_a_page_waits_longer_each_time_up_to_a_minute(
+    campaign_page,
+):
+    """A worker taking back thousands of pages tells the ones past its limit to come
+    back later (1013): each such answer in a row doubles the page's window (10 s, 20 s,
+    40 s, then a minute), so refused pages stop crowding it; once the answer is
+    anything else, the page is back to retrying within 2 s."""
+    page = campaign_page
+    page.context.add_init_script("window.closeWith = 1013;")
+    load(page)
+    step = 1000  # each wait is measured up to one step late
+    run_page_clock(page, 600_000, step=step)
+    for path in (CAMPAIGN_SOCKET, BELL_SOCKET):
+        waits = gaps(attempts(page, path))
+        assert waits[0] <= 10_000 + step, (path, waits)
+        assert max(waits) <= 60_000 + step, (path, waits)
+        # It keeps trying, but far less often than within 10 s each time (about 120
+        # attempts in 10 minutes): about 20.
+        assert 8 <= len(waits) <= 40, (path, waits)
+        # The later windows are a minute wide: eight waits in them add up to well
+        # over a minute (under one minute by chance: 1 in 40,000).
+        assert sum(waits[-8:]) > 60_000, (path, waits)
+
+    page.evaluate("() => { window.closeWith = 0; }")  # now as against a server gone
+    before = {p: len(attempts(page, p)) for p in (CAMPAIGN_SOCKET, BELL_SOCKET)}
+    run_page_clock(page, 60_000 + 30_000, step=250)
+    for path in (CAMPAIGN_SOCKET, BELL_SOCKET):
+        # The wait already begun ends within its minute; every one after is within 2 s.
+        after = attempts(page, path)[before[path] :]
+        assert len(after) >= 10, (path, after)
+        assert max(gaps(after)) <= WINDOW_MS + 250, (path, gaps(after))
+
+
+@pytest.mark.parametrize("which", ["round results", "participation figures"])
+def test_the_round_results_and_the_participation_figures_try_again_within_2_s_too(
+    browser, live_server, make_staff, make_round, which
+):
+    round_ = make_round(status="open")
+    if which == "round results":
+        person, path = make_staff(), f"/campaigns/{round_.campaign.slug}/priorities/"
+    else:
+        round_.campaign.closes_at = START.replace(year=2100).astimezone()
+        round_.campaign.save(update_fields=["closes_at"])
+        person = make_staff(roles=["engagement_manager"])
+        path = f"/campaigns/{round_.campaign.slug}/analytics/"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": session_cookie_for(person),
+                "url": live_server.url,
+            }
+        ]
+    )
+    context.add_init_script(DEAD_SERVER)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.clock.install(time=START)
+    page.clock.pause_at(START)
+    try:
+        page.goto(live_server.url + path)
+        page.wait_for_function(
+            "() => window.attempts.some((a) => a.path.startsWith('/ws/campaigns/'))",
+            polling=50,
+        )
+        run_page_clock(page, 30_000)
+        waits = gaps(attempts(page, CAMPAIGN_SOCKET))
+        assert len(waits) >= 12, waits  # it kept trying (it used to back off to 30 s)
+        assert max(waits) <= WINDOW_MS, waits
+
+        before = len(attempts(page, CAMPAIGN_SOCKET))
+        page.context.set_offline(True)
+        page.context.set_offline(False)
+        page.wait_for_function(
+            "(n) => window.attempts.filter((a) => a.path.startsWith('/ws/campaigns/'))"
+            ".length > n",
+            arg=before,
+            polling=50,
+        )  # at once: the page's clock has not moved
+    finally:
+        context.close()
