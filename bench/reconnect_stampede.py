@@ -17,7 +17,7 @@ its policy, over and over until it is back, as the page's script does:
 
   page   what static/js/reconnect.js does (mirrored here, not imported: keep the two
          equal): each retry at a random moment within RETRY_WITHIN_MS = 2000 ms; after
-         "try again later" (1013) within 10 s, doubled for each such answer in a row,
+         "try again later" (1013) within 4 s, doubled for each such answer in a row,
          up to a minute.
   ramp   the pages before that change: full jitter, random * min(2000, 250 * 2**n),
          n = failures since the last open (the first retry within 250 ms).
@@ -57,20 +57,26 @@ from config import websocket_protocol  # noqa: E402
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_stampede_bench")
 RETRY_WITHIN_MS = 2000  # static/js/reconnect.js
-BUSY_RETRY_WITHIN_MS = 10000  # after close code 1013, "try again later" (the same),
+BUSY_RETRY_WITHIN_MS = 4000  # after close code 1013, "try again later" (the same),
 BUSY_RETRY_MAX_MS = 60000  # doubled for each such answer in a row, up to this
+BUSY_WITHIN_MS = BUSY_RETRY_WITHIN_MS  # --busy-within-ms
 OPEN_TIMEOUT = 30.0  # a handshake not done in this long is an error; the page retries
 
 
 def policy_delay(
-    policy: str, failures: int, fixed_ms: float, busy=False, busy_before=0
+    policy: str,
+    failures: int,
+    fixed_ms: float,
+    busy=False,
+    busy_before=0,
+    busy_within_ms=BUSY_RETRY_WITHIN_MS,
 ) -> float:
     """Seconds a page waits before its next attempt (``busy``: the last attempt was
     told to try later, after ``busy_before`` such answers in a row)."""
     if policy == "page":
         if not busy:
             return random.random() * RETRY_WITHIN_MS / 1000
-        within = min(BUSY_RETRY_MAX_MS, BUSY_RETRY_WITHIN_MS * 2**busy_before)
+        within = min(BUSY_RETRY_MAX_MS, busy_within_ms * 2**busy_before)
         return random.random() * within / 1000
     if policy == "ramp":
         return random.random() * min(2000, 250 * 2**failures) / 1000
@@ -152,7 +158,12 @@ class Page:
         while not stop.is_set():
             if self.ws is None:
                 delay = policy_delay(
-                    self.policy, failures, self.fixed_ms, busy, busy_before
+                    self.policy,
+                    failures,
+                    self.fixed_ms,
+                    busy,
+                    busy_before,
+                    BUSY_WITHIN_MS,
                 )
                 busy_before = busy_before + 1 if busy else 0
                 await asyncio.sleep(delay)
@@ -301,8 +312,16 @@ def main() -> None:
     parser.add_argument(
         "--give-up", type=float, default=120.0, help="seconds after the worker is back"
     )
+    parser.add_argument(
+        "--busy-within-ms",
+        type=float,
+        default=BUSY_RETRY_WITHIN_MS,
+        help="the page's first window after 'try later' (to compare other values)",
+    )
     parser.add_argument("--no-wait", action="store_true")
     args = parser.parse_args()
+    global BUSY_WITHIN_MS
+    BUSY_WITHIN_MS = args.busy_within_ms
     policies = args.policies.split(",")
     fd_limit = lc.raise_fd_limit()
     if fd_limit < args.n + 500:

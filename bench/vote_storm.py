@@ -16,7 +16,7 @@ does, before the trickle: that is what leaves a session in the cache with its ac
 noted) and vote on several ideas, one vote per idea each, as ``--voters`` people
 (default 1,000) share the votes. The measuring is ``bench/live_vote_storm.py``'s
 (``run_case``), with the viewers in processes of their own (``--viewer-processes``,
-default 2; 0 puts them on the voting client's loop, as before 4 December, which times
+default 2; 0 puts them on the voting client's loop, as before 19e81a8, which times
 the client's own queue: bench/storm_viewers.py).
 
 Baseline in the same run, same layout and viewers: a trickle of votes (``--base-rate``,

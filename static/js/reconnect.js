@@ -5,12 +5,12 @@
 // (250 ms, as before) sent them all to the remaining workers within a quarter second.
 export const RETRY_WITHIN_MS = 2000;
 // A worker with too many handshakes in progress says "try again later" (close code
-// 1013) before doing any work: such a page comes back within a wider window, twice as
-// wide each time it is told so in a row (up to a minute), so that a worker taking back
-// thousands of pages spends its time on handshakes it can finish, not on refusing the
-// same pages over and over.
+// 1013) before doing any work: such a page comes back within a wider window (4 s), twice
+// as wide each time it is told so in a row (up to a minute), so that a worker taking
+// back thousands of pages spends its time on handshakes it can finish, not on refusing
+// the same pages over and over (bench/README.md, reconnect_stampede.py).
 export const TRY_LATER = 1013;
-export const BUSY_RETRY_WITHIN_MS = 10000;
+export const BUSY_RETRY_WITHIN_MS = 4000;
 export const BUSY_RETRY_MAX_MS = 60000;
 
 // How long to wait before the next attempt, given the close code of the last one and
