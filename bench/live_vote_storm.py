@@ -34,12 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import live_common as lc  # noqa: E402
-from bench.storm_viewers import (  # noqa: E402
-    ViewerProcesses,
-    Watchers,
-    frame_counts,
-    worst_seen,
-)
+from bench.storm_viewers import ViewerProcesses, Watchers  # noqa: E402
 
 # A database of its own (the cache takes the next number): others may share the Redis.
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
@@ -75,23 +70,14 @@ async def run_case(
         for i in range(viewers)
     ]
     if viewer_processes:
-        watchers = ViewerProcesses(targets, idea_ids, viewer_processes)
-        connect_s, hello_missing = await asyncio.to_thread(watchers.wait_ready)
+        watchers = await ViewerProcesses.open(targets, idea_ids, viewer_processes)
     else:
-        sockets, connect_s = await lc.connect_many(targets)
-        watchers = Watchers(sockets, idea_ids)
-        deadline = time.monotonic() + 120
-        while not all(watchers.hello) and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        hello_missing = watchers.hello.count(False)
-    out = {"connect_s": connect_s, "hello_missing": hello_missing}
+        watchers = await Watchers.open(targets, idea_ids)
+    out = {"connect_s": watchers.connect_s, "hello_missing": watchers.hello_missing}
     try:
         # Let the joining churn ("viewers" frames) die down before the storm.
         await asyncio.sleep(2.0)
-        if viewer_processes:
-            await asyncio.to_thread(watchers.counting, True)
-        else:
-            watchers.counting = True
+        await watchers.count_frames(True)
 
         pools = []
         for server in vote_servers:
@@ -138,9 +124,8 @@ async def run_case(
 
         tasks = []
         trees = [lc.with_children(s.pid) for s in measured]
-        ours = {pid for tree in trees for pid in tree}
-        if viewer_processes:  # the client's own, like this process
-            ours |= {process.pid for process in watchers.processes}
+        client_pids = {os.getpid()} | watchers.pids()
+        ours = {pid for tree in trees for pid in tree} | client_pids
 
         def cpu():
             return [sum(lc.cpu_seconds(pid) for pid in tree) for tree in trees]
@@ -161,12 +146,7 @@ async def run_case(
         out["pg_sessions"] = None if sessions0 is None else sessions1 - sessions0
         snap1 = lc.cpu_snapshot()
         out["foreign_cpu"] = lc.foreign_cpu(snap0, snap1, storm_s, ours)
-        client = {os.getpid()} | (
-            {process.pid for process in watchers.processes}
-            if viewer_processes
-            else set()
-        )
-        out["client_cpu"] = lc.cpu_used(snap0, snap1, storm_s, pids=client)
+        out["client_cpu"] = lc.cpu_used(snap0, snap1, storm_s, pids=client_pids)
         out["data_cpu"] = lc.cpu_used(
             snap0, snap1, storm_s, comm="postgres"
         ) + lc.cpu_used(snap0, snap1, storm_s, comm="redis-server")
@@ -175,24 +155,10 @@ async def run_case(
         from asgiref.sync import sync_to_async
 
         expected = await sync_to_async(vote_rows, thread_sensitive=False)(idea_ids)
-        if viewer_processes:
-            wrong = await asyncio.to_thread(watchers.disagreeing, expected, 15)
-            await asyncio.sleep(0.5)
-            await asyncio.to_thread(watchers.counting, False)
-            seen, frames = await asyncio.to_thread(
-                watchers.seen, [(idea, count) for idea, count, _, _ in results]
-            )
-        else:
-            deadline = time.monotonic() + 15
-            while time.monotonic() < deadline:
-                if all(w == expected for w in watchers.latest):
-                    break
-                await asyncio.sleep(0.1)
-            await asyncio.sleep(0.5)
-            watchers.counting = False
-            wrong = sum(1 for w in watchers.latest if w != expected)
-            seen = worst_seen(watchers, [(i, c) for i, c, _, _ in results])
-            frames = frame_counts(watchers)
+        wrong = await watchers.disagreeing(expected, 15)
+        await asyncio.sleep(0.5)
+        await watchers.count_frames(False)
+        seen, frames = await watchers.seen([(i, c) for i, c, _, _ in results])
 
         latencies, before_response, never = [], 0, 0
         for (_, _, answered, _), last_seen in zip(results, seen, strict=True):

@@ -1,13 +1,15 @@
-"""Viewers of the vote storm in processes of their own (bench/live_vote_storm.py).
+"""The vote storm's viewers (bench/live_vote_storm.py): on the voting client's own
+loop (``Watchers``), or in processes of their own (``ViewerProcesses``), with the
+same interface.
 
-A viewer that shares the voting client's event loop measures the client, not the
-server: when a tally frame reaches 1,000 sockets at once, reading them takes the
-loop tens of milliseconds, and every vote answered meanwhile waits to be timed, as
-does the last viewer's frame. In production the viewers are a thousand browsers.
-So each process here holds its share of the sockets on its own loop and keeps, per
-viewer and idea, the increasing counts seen and when (``time.monotonic``: one clock
-for every process on the machine); the bench asks it, at the end, when its viewers
-first saw each vote's count. Not a benchmark on its own.
+A viewer that shares the voting client's event loop can measure the client, not the
+server: when a tally frame reaches 1,000 sockets at once, reading them takes the loop
+tens of milliseconds, and every vote answered meanwhile waits to be timed, as does the
+last viewer's frame. In production the viewers are a thousand browsers. So each
+process holds its share of the sockets on its own loop and keeps, per viewer and idea,
+the increasing counts seen and when (``time.monotonic``: one clock for every process
+on the machine); the bench asks it, at the end, when its viewers first saw each vote's
+count. Not a benchmark on its own.
 """
 
 import asyncio
@@ -18,11 +20,12 @@ import time
 
 
 class Watchers:
-    """Viewer sockets; each keeps, per idea, the increasing counts seen and when."""
+    """Viewer sockets on this loop; each keeps, per idea, the increasing counts seen
+    and when. Open with ``await Watchers.open(targets, idea_ids)``."""
 
-    def __init__(self, sockets, idea_ids):
+    def __init__(self, sockets, idea_ids, connect_s: float):
         self.sockets = sockets
-        self.ideas = idea_ids
+        self.connect_s = connect_s
         n = len(sockets)
         self.values = [{i: [] for i in idea_ids} for _ in range(n)]
         self.times = [{i: [] for i in idea_ids} for _ in range(n)]
@@ -36,6 +39,23 @@ class Watchers:
         self.tasks = [
             loop.create_task(self._read(k, ws)) for k, ws in enumerate(sockets)
         ]
+
+    @classmethod
+    async def open(cls, targets, idea_ids) -> "Watchers":
+        """Open a socket per (url, session key, origin) and wait for their greetings
+        (at most 2 minutes: ``hello_missing`` says how many never came)."""
+        from bench import live_common as lc
+
+        sockets, connect_s = await lc.connect_many(targets)
+        watchers = cls(sockets, idea_ids, connect_s)
+        deadline = time.monotonic() + 120
+        while not all(watchers.hello) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return watchers
+
+    @property
+    def hello_missing(self) -> int:
+        return self.hello.count(False)
 
     async def _read(self, k, ws):
         values, times, latest = self.values[k], self.times[k], self.latest[k]
@@ -63,15 +83,48 @@ class Watchers:
             pass
         self.closed += 1
 
-    def total_frames(self) -> int:
-        return sum(self.frames)
+    async def count_frames(self, on: bool) -> None:
+        self.counting = on
 
-    def first_seen(self, k: int, idea: int, count: int) -> float | None:
+    async def disagreeing(self, expected: dict, timeout: float) -> int:
+        """Viewers whose counts still differ from ``expected`` after up to ``timeout``."""
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            if all(w == expected for w in self.latest):
+                break
+            await asyncio.sleep(0.1)
+        return sum(1 for w in self.latest if w != expected)
+
+    async def seen(self, votes) -> tuple[list[float | None], dict]:
+        """For each vote (idea, count): the moment the last viewer first saw a count
+        at least that high, or None if one never did; and the frames counted."""
+        out = []
+        for idea, count in votes:
+            worst = 0.0
+            for k in range(len(self.sockets)):
+                seen = self._first_seen(k, idea, count)
+                if seen is None:
+                    worst = None
+                    break
+                worst = max(worst, seen)
+            out.append(worst)
+        frames = {
+            "viewers": len(self.sockets),
+            "frames": sum(self.frames),
+            "tally_frames": sum(self.tally_frames),
+            "closed": self.closed,
+        }
+        return out, frames
+
+    def _first_seen(self, k: int, idea: int, count: int) -> float | None:
         values = self.values[k][idea]
         j = bisect.bisect_left(values, count)
         return self.times[k][idea][j] if j < len(values) else None
 
-    def stop(self):
+    def pids(self) -> set[int]:
+        return set()  # this process's: counted as the client already
+
+    def stop(self) -> None:
         for task in self.tasks:
             task.cancel()
         for ws in self.sockets:
@@ -82,7 +135,8 @@ class Watchers:
 
 
 def _serve(conn, targets, idea_ids) -> None:
-    """A viewer process: open the sockets, then answer the bench's requests."""
+    """A viewer process: open the sockets, then answer the bench's requests by
+    calling the ``Watchers`` method they name."""
     from bench import live_common as lc
 
     lc.raise_fd_limit()
@@ -90,64 +144,22 @@ def _serve(conn, targets, idea_ids) -> None:
 
     async def main():
         loop = asyncio.get_running_loop()
-        sockets, connect_s = await lc.connect_many(targets)
-        watchers = Watchers(sockets, idea_ids)
-        deadline = time.monotonic() + 120
-        while not all(watchers.hello) and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        conn.send(("ready", connect_s, watchers.hello.count(False)))
+        watchers = await Watchers.open(targets, idea_ids)
+        conn.send((watchers.connect_s, watchers.hello_missing))
         while True:
-            request, *args = await loop.run_in_executor(None, conn.recv)
-            if request == "count":
-                watchers.counting = args[0]
-                conn.send(("ok",))
-            elif request == "agree":  # wait until every viewer shows these counts
-                expected, timeout = args
-                until = time.monotonic() + timeout
-                while time.monotonic() < until:
-                    if all(w == expected for w in watchers.latest):
-                        break
-                    await asyncio.sleep(0.1)
-                conn.send(("agree", sum(1 for w in watchers.latest if w != expected)))
-            elif request == "seen":  # per vote: when the last of our viewers saw it
-                conn.send(
-                    ("seen", worst_seen(watchers, args[0]), frame_counts(watchers))
-                )
-            elif request == "stop":
+            method, args = await loop.run_in_executor(None, conn.recv)
+            if method == "stop":
                 watchers.stop()
-                conn.send(("stopped",))
+                conn.send(None)
                 return
+            conn.send(await getattr(watchers, method)(*args))
 
     asyncio.run(main())
 
 
-def worst_seen(watchers, votes) -> list[float | None]:
-    """For each (idea, count): the moment the last viewer first saw a count at least
-    that high, or None if one never did."""
-    out = []
-    for idea, count in votes:
-        worst = 0.0
-        for k in range(len(watchers.sockets)):
-            seen = watchers.first_seen(k, idea, count)
-            if seen is None:
-                worst = None
-                break
-            worst = max(worst, seen)
-        out.append(worst)
-    return out
-
-
-def frame_counts(watchers) -> dict:
-    return {
-        "viewers": len(watchers.sockets),
-        "frames": sum(watchers.frames),
-        "tally_frames": sum(watchers.tally_frames),
-        "closed": watchers.closed,
-    }
-
-
 class ViewerProcesses:
-    """``processes`` viewer processes sharing ``targets`` (url, session key, origin)."""
+    """``Watchers`` in ``processes`` processes, sharing ``targets`` between them. Open
+    with ``await ViewerProcesses.open(targets, idea_ids, processes)``."""
 
     def __init__(self, targets, idea_ids, processes: int):
         context = multiprocessing.get_context("spawn")  # no Django, no loop inherited
@@ -161,38 +173,44 @@ class ViewerProcesses:
             self.pipes.append(parent)
             self.processes.append(process)
 
-    def _ask(self, *request) -> list:
-        for pipe in self.pipes:
-            pipe.send(request)
-        return [pipe.recv() for pipe in self.pipes]
+    @classmethod
+    async def open(cls, targets, idea_ids, processes: int) -> "ViewerProcesses":
+        viewers = cls(targets, idea_ids, processes)
+        ready = await asyncio.to_thread(lambda: [pipe.recv() for pipe in viewers.pipes])
+        viewers.connect_s = max(connect_s for connect_s, _ in ready)
+        viewers.hello_missing = sum(missing for _, missing in ready)
+        return viewers
 
-    def wait_ready(self) -> tuple[float, int]:
-        """(seconds the slowest took to connect, viewers without a hello)."""
-        answers = [pipe.recv() for pipe in self.pipes]
-        return max(a[1] for a in answers), sum(a[2] for a in answers)
+    async def _ask(self, method: str, *args) -> list:
+        def ask():
+            for pipe in self.pipes:
+                pipe.send((method, args))
+            return [pipe.recv() for pipe in self.pipes]
 
-    def counting(self, on: bool) -> None:
-        self._ask("count", on)
+        return await asyncio.to_thread(ask)
 
-    def disagreeing(self, expected: dict, timeout: float) -> int:
-        """Viewers whose counts still differ from ``expected`` after up to ``timeout``."""
-        return sum(a[1] for a in self._ask("agree", expected, timeout))
+    async def count_frames(self, on: bool) -> None:
+        await self._ask("count_frames", on)
 
-    def seen(self, votes) -> tuple[list[float | None], dict]:
-        """Per vote (idea, count), when every viewer had seen it; and frame counts."""
-        answers = self._ask("seen", votes)
-        worst = []
-        for per_process in zip(*(a[1] for a in answers), strict=True):
-            worst.append(None if None in per_process else max(per_process))
-        frames = {
-            key: sum(a[2][key] for a in answers) for key in answers[0][2] if answers
-        }
+    async def disagreeing(self, expected: dict, timeout: float) -> int:
+        return sum(await self._ask("disagreeing", expected, timeout))
+
+    async def seen(self, votes) -> tuple[list[float | None], dict]:
+        answers = await self._ask("seen", votes)
+        worst = [
+            None if None in per_process else max(per_process)
+            for per_process in zip(*(seen for seen, _ in answers), strict=True)
+        ]
+        frames = {key: sum(f[key] for _, f in answers) for key in answers[0][1]}
         return worst, frames
+
+    def pids(self) -> set[int]:
+        return {process.pid for process in self.processes}
 
     def stop(self) -> None:
         for pipe in self.pipes:
             try:
-                pipe.send(("stop",))
+                pipe.send(("stop", ()))
             except OSError:
                 pass
         for process in self.processes:
