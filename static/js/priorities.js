@@ -1,7 +1,7 @@
 // A prioritisation round: a running "points left" count while spreading points, and the
 // results kept live over the campaign's websocket. Without JavaScript the form is plain
 // number inputs and the results are as of the page load.
-import { retries } from "./reconnect.js";
+import { keepOpen } from "./reconnect.js";
 
 const form = document.querySelector("[data-priorities-form]");
 if (form) pointsLeft(form);
@@ -24,46 +24,17 @@ function pointsLeft(form) {
   show();
 }
 
-// The results' socket: back within 2 s of its server (static/js/reconnect.js), and at
-// once when the browser comes back online; never after access has ended.
+// The results' socket: back within 2 s of its server, at once when the browser comes
+// back online, never after access has ended (static/js/reconnect.js).
 function keepLive(root) {
-  const backoff = retries();
-  let socket = null;
-  let retry = null;
-  let ended = false;
-
-  function connect() {
-    retry = null;
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root.dataset.ws);
-    socket.addEventListener("open", () => {
-      root.dataset.state = "live";
-    });
-    socket.addEventListener("message", (event) => {
-      let message;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        return;
-      }
+  keepOpen(root.dataset.ws, {
+    onMessage(message) {
       if (message.type === "priorities.results" && String(message.round) === root.dataset.round) show(root, message);
-    });
-    socket.addEventListener("close", (event) => {
-      root.dataset.state = "offline";
-      if (event.code === 4401 || event.code === 4403) {
-        ended = true;
-        return;
-      }
-      retry = setTimeout(connect, backoff.delay(event.code));
-    });
-  }
-
-  window.addEventListener("online", () => {
-    if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
-    clearTimeout(retry);
-    connect();
+    },
+    onState(state) {
+      root.dataset.state = state === "live" ? "live" : "offline";
+    },
   });
-  connect();
 }
 
 function show(root, message) {

@@ -32,3 +32,49 @@ export function retries() {
     },
   };
 }
+
+// Close codes after which a page must not reconnect: access has ended (signed out;
+// not allowed, or no longer).
+export const FINAL = [4401, 4403];
+
+// Keeps a socket to `path` open for as long as the page is: each message parsed and
+// handed to `onMessage`, `onState("live" | "closed")` as it opens and closes, a retry
+// within 2 s after it drops (wider after "try again later"), at once when the browser
+// comes back online, and never again after a final close code.
+export function keepOpen(path, { onMessage, onState = () => {} }) {
+  const backoff = retries();
+  let socket = null;
+  let retry = null;
+  let ended = false;
+
+  function connect() {
+    retry = null;
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + path);
+    socket.addEventListener("open", () => onState("live"));
+    socket.addEventListener("message", (event) => {
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      onMessage(message);
+    });
+    socket.addEventListener("close", (event) => {
+      onState("closed");
+      if (FINAL.includes(event.code)) {
+        ended = true;
+        return;
+      }
+      retry = setTimeout(connect, backoff.delay(event.code));
+    });
+  }
+
+  window.addEventListener("online", () => {
+    if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
+    clearTimeout(retry);
+    connect();
+  });
+  connect();
+}

@@ -2,7 +2,7 @@
 // - Synthesis: while groups are being suggested, poll the run's progress and reload when done.
 // - Participation ("campaign pulse"): listen on the campaign's websocket and re-fetch the
 //   server-rendered figures (the same partial the page renders) at most every few seconds.
-import { retries } from "./reconnect.js";
+import { keepOpen } from "./reconnect.js";
 
 const REFRESH_EVERY_MS = 4000;
 const QUIET_FRAMES = new Set(["hello", "viewers", "caught_up", "error"]);
@@ -39,12 +39,6 @@ function startPulse(root) {
   const target = document.querySelector("[data-pulse-target]");
   const stateEl = root.querySelector("[data-pulse-state]");
   const announcer = root.querySelector("[data-pulse-announcer]");
-  // Back within 2 s of its server (static/js/reconnect.js), at once when the browser
-  // comes back online; never after access has ended.
-  const backoff = retries();
-  let socket = null;
-  let retry = null;
-  let ended = false;
   let lastFetch = 0;
   let timer = null;
 
@@ -68,37 +62,15 @@ function startPulse(root) {
     }
   }
 
-  function connect() {
-    retry = null;
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root.dataset.ws);
-    socket.addEventListener("open", () => {
-      if (stateEl) stateEl.textContent = root.dataset.textLive;
-      root.dataset.state = "live";
-    });
-    socket.addEventListener("message", (event) => {
-      let message;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        return;
-      }
+  // Back within 2 s of its server, at once when the browser comes back online, never
+  // after access has ended (static/js/reconnect.js).
+  keepOpen(root.dataset.ws, {
+    onMessage(message) {
       if (!QUIET_FRAMES.has(message.type)) refreshSoon();
-    });
-    socket.addEventListener("close", (event) => {
-      root.dataset.state = "closed";
-      if (event.code === 4401 || event.code === 4403) {
-        ended = true;
-        return;
-      }
-      retry = setTimeout(connect, backoff.delay(event.code));
-    });
-  }
-
-  window.addEventListener("online", () => {
-    if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
-    clearTimeout(retry);
-    connect();
+    },
+    onState(state) {
+      if (state === "live" && stateEl) stateEl.textContent = root.dataset.textLive;
+      root.dataset.state = state;
+    },
   });
-  connect();
 }
