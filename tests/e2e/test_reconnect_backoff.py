@@ -9,6 +9,7 @@ keep their sockets the same way.
 The page's clock is Playwright's, moved on by the test (nothing waits for real time),
 and its sockets fail as they do against a server that is gone."""
 
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
@@ -55,11 +56,10 @@ window.WebSocket = class extends EventTarget {
 """
 
 
-@pytest.fixture
-def campaign_page(browser, live_server, make_staff, make_campaign):
-    """A signed-in person's campaign page (live updates and the bell), clock paused."""
-    campaign = make_campaign("open")
-    person = make_staff()
+@contextmanager
+def page_with_dead_server(browser, live_server, person):
+    """A page signed in as ``person``, its clock paused and its sockets failing as
+    against a server that is gone; no script error on it by the end."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.add_cookies(
         [
@@ -77,10 +77,20 @@ def campaign_page(browser, live_server, make_staff, make_campaign):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.clock.install(time=START)
     page.clock.pause_at(START)
-    page.url_for_test = live_server.url + campaign.get_absolute_url()
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def campaign_page(browser, live_server, make_staff, make_campaign):
+    """A signed-in person's campaign page (live updates and the bell), clock paused."""
+    campaign = make_campaign("open")
+    with page_with_dead_server(browser, live_server, make_staff()) as page:
+        page.url_for_test = live_server.url + campaign.get_absolute_url()
+        yield page
 
 
 def load(page) -> None:
@@ -243,22 +253,7 @@ def test_the_round_results_and_the_participation_figures_try_again_within_2_s_to
         round_.campaign.save(update_fields=["closes_at"])
         person = make_staff(roles=["engagement_manager"])
         path = f"/campaigns/{round_.campaign.slug}/analytics/"
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": session_cookie_for(person),
-                "url": live_server.url,
-            }
-        ]
-    )
-    context.add_init_script(DEAD_SERVER)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.clock.install(time=START)
-    page.clock.pause_at(START)
-    try:
+    with page_with_dead_server(browser, live_server, person) as page:
         page.goto(live_server.url + path)
         page.wait_for_function(
             "() => window.attempts.some((a) => a.path.startsWith('/ws/campaigns/'))",
@@ -278,5 +273,3 @@ def test_the_round_results_and_the_participation_figures_try_again_within_2_s_to
             arg=before,
             polling=50,
         )  # at once: the page's clock has not moved
-    finally:
-        context.close()
