@@ -23,8 +23,11 @@ if (link && badge && number && "WebSocket" in window) {
     onMessage(message) {
       if (message.type === "unread" && Number.isInteger(message.count)) show(message.count);
     },
-    onState(state) {
-      link.dataset.bellState = state;
+    onOpen() {
+      link.dataset.bellState = "live";
+    },
+    onClose() {
+      link.dataset.bellState = "closed";
     },
   });
 }

@@ -1,6 +1,6 @@
 // Live campaign updates over one websocket. Progressive: without it, pages work by reloads.
 // Server-rendered partials arrive in events, so there is no second copy of any template here.
-import { retries } from "./reconnect.js";
+import { keepOpen } from "./reconnect.js";
 
 const root = document.getElementById("sv-live");
 if (root && "WebSocket" in window) start(root);
@@ -13,60 +13,31 @@ function start(root) {
   const viewersEl = root.querySelector("[data-viewers]");
   const announcer = root.querySelector("[data-announcer]");
   const reloadLink = root.querySelector("[data-live-reload]");
-  // Close codes after which the page must not reconnect: access has ended.
-  const FINAL = { 4401: "signedout", 4403: "noaccess" };
+  // What the page says after a close code that ends access (it does not reconnect).
+  const ENDED = { 4401: "signedout", 4403: "noaccess" };
   let lastSeq = Number(text.seq) || 0;
-  let socket = null;
-  let retry = null;
-  const backoff = retries(); // within 2 s; wider after "try again later" (1013)
-  let ended = false;
   let catchingUp = false;
   const pending = new Map(); // events that arrived ahead of a gap, by seq
   const unseenIdeas = []; // html of new ideas held back behind the "show" bar
 
   root.hidden = false;
   setState("reconnecting");
-  connect();
-
-  // Back online: try now, not at the end of a back-off.
-  window.addEventListener("online", () => {
-    if (ended || (socket && socket.readyState <= WebSocket.OPEN)) return;
-    clearTimeout(retry);
-    connect();
-  });
-
-  function connect() {
-    retry = null;
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + text.ws);
-    socket.addEventListener("open", () => {
+  // Back within 2 s of its server (at a random moment: a worker's thousands of pages do
+  // not return at once), at once on coming back online, never after access has ended.
+  const connection = keepOpen(text.ws, {
+    onOpen() {
       setState("live");
       requestCatchUp();
-    });
-    socket.addEventListener("message", (event) => {
-      let message;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      handle(message);
-    });
-    socket.addEventListener("close", (event) => {
+    },
+    onMessage: handle,
+    onClose(code, final) {
       catchingUp = false;
-      if (FINAL[event.code]) {
-        ended = true; // access has ended: never reconnect into it
-        setState(FINAL[event.code]);
-        return;
-      }
-      setState("reconnecting");
-      // Within 2 s, at a random moment: a worker's thousands of pages do not return at once.
-      retry = setTimeout(connect, backoff.delay(event.code));
-    });
-  }
+      setState(final ? ENDED[code] : "reconnecting");
+    },
+  });
 
   function send(message) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    connection.send(message);
   }
 
   function requestCatchUp() {

@@ -31,8 +31,11 @@ function keepLive(root) {
     onMessage(message) {
       if (message.type === "priorities.results" && String(message.round) === root.dataset.round) show(root, message);
     },
-    onState(state) {
-      root.dataset.state = state === "live" ? "live" : "offline";
+    onOpen() {
+      root.dataset.state = "live";
+    },
+    onClose() {
+      root.dataset.state = "offline";
     },
   });
 }

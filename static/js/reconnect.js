@@ -38,10 +38,11 @@ export function retries() {
 export const FINAL = [4401, 4403];
 
 // Keeps a socket to `path` open for as long as the page is: each message parsed and
-// handed to `onMessage`, `onState("live" | "closed")` as it opens and closes, a retry
-// within 2 s after it drops (wider after "try again later"), at once when the browser
-// comes back online, and never again after a final close code.
-export function keepOpen(path, { onMessage, onState = () => {} }) {
+// handed to `onMessage`; `onOpen()` when it opens and `onClose(code, final)` when it
+// closes; a retry within 2 s after it drops (wider after "try again later"), at once
+// when the browser comes back online, and never again after a final close code.
+// Returns `{ send(message) }`, which sends while the socket is open.
+export function keepOpen(path, { onMessage, onOpen = () => {}, onClose = () => {} }) {
   const backoff = retries();
   let socket = null;
   let retry = null;
@@ -51,7 +52,7 @@ export function keepOpen(path, { onMessage, onState = () => {} }) {
     retry = null;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + path);
-    socket.addEventListener("open", () => onState("live"));
+    socket.addEventListener("open", () => onOpen());
     socket.addEventListener("message", (event) => {
       let message;
       try {
@@ -62,12 +63,9 @@ export function keepOpen(path, { onMessage, onState = () => {} }) {
       onMessage(message);
     });
     socket.addEventListener("close", (event) => {
-      onState("closed");
-      if (FINAL.includes(event.code)) {
-        ended = true;
-        return;
-      }
-      retry = setTimeout(connect, backoff.delay(event.code));
+      ended = FINAL.includes(event.code);
+      onClose(event.code, ended);
+      if (!ended) retry = setTimeout(connect, backoff.delay(event.code));
     });
   }
 
@@ -77,4 +75,9 @@ export function keepOpen(path, { onMessage, onState = () => {} }) {
     connect();
   });
   connect();
+  return {
+    send(message) {
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    },
+  };
 }

@@ -68,9 +68,12 @@ function startPulse(root) {
     onMessage(message) {
       if (!QUIET_FRAMES.has(message.type)) refreshSoon();
     },
-    onState(state) {
-      if (state === "live" && stateEl) stateEl.textContent = root.dataset.textLive;
-      root.dataset.state = state;
+    onOpen() {
+      if (stateEl) stateEl.textContent = root.dataset.textLive;
+      root.dataset.state = "live";
+    },
+    onClose() {
+      root.dataset.state = "closed";
     },
   });
 }
