@@ -54,7 +54,8 @@ async def run_case(
     vote_servers=None,
     viewer_processes=0,
 ):
-    """``ballots``: (session key, idea id) of each vote, in order, one voter per idea.
+    """``ballots``: (session key, idea id) of each vote, in order; no voter twice on one
+    idea (a second support would change no count).
     Viewers on ``servers``; votes on ``vote_servers`` (the page servers of the
     production layout, bench/vote_storm.py) or, by default, on the same servers.
     ``viewer_processes`` > 0 holds the viewers in processes of their own

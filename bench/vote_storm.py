@@ -10,7 +10,7 @@ case per ``--pages`` entry ``granian:<workers>x<threads>`` or ``uvicorn:<workers
 ``--live`` uvicorn socket workers (``config.asgi``), a fresh PostgreSQL database and
 Redis (channel layer, pubsub, and the cache). V viewers hold the campaign socket open,
 split across the socket workers; votes arrive at a fixed rate (open loop) from
-distinct signed-in voters, each exactly as the page sends it (POST, CSRF token, JSON),
+signed-in voters, each vote exactly as the page sends it (POST, CSRF token, JSON),
 all to the page server. Voters are people who opened the campaign page first (each
 does, before the trickle: that is what leaves a session in the cache with its activity
 noted) and vote on several ideas, one vote per idea each, as ``--voters`` people
