@@ -90,13 +90,7 @@ class Viewers:
         return time.perf_counter() - start
 
     def stop(self):
-        for task in self.tasks:
-            task.cancel()
-        for ws in self.sockets:
-            try:
-                ws.transport.abort()
-            except Exception:  # noqa: BLE001
-                pass
+        lc.abort_all(self.sockets, self.tasks)
 
 
 async def run_case(

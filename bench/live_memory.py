@@ -116,11 +116,7 @@ async def run_case(
     out["open"] = sum(1 for t in drain.tasks if not t.done())
     out["kb_per_conn"] = (out["rss_after_kb"] - out["rss_before_kb"]) / sockets_wanted
     drain.stop()
-    for ws in sockets:
-        try:
-            ws.transport.abort()
-        except Exception:  # noqa: BLE001
-            pass
+    lc.abort_all(sockets)
     return out
 
 

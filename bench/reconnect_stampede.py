@@ -45,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import websockets
@@ -59,28 +60,28 @@ PG_NAME = os.environ.get("BENCH_PG_NAME", "sv_stampede_bench")
 RETRY_WITHIN_MS = 2000  # static/js/reconnect.js
 BUSY_RETRY_WITHIN_MS = 4000  # after close code 1013, "try again later" (the same),
 BUSY_RETRY_MAX_MS = 60000  # doubled for each such answer in a row, up to this
-BUSY_WITHIN_MS = BUSY_RETRY_WITHIN_MS  # --busy-within-ms
 OPEN_TIMEOUT = 30.0  # a handshake not done in this long is an error; the page retries
 
 
-def policy_delay(
-    policy: str,
-    failures: int,
-    fixed_ms: float,
-    busy=False,
-    busy_before=0,
-    busy_within_ms=BUSY_RETRY_WITHIN_MS,
-) -> float:
-    """Seconds a page waits before its next attempt (``busy``: the last attempt was
-    told to try later, after ``busy_before`` such answers in a row)."""
-    if policy == "page":
-        if not busy:
-            return random.random() * RETRY_WITHIN_MS / 1000
-        within = min(BUSY_RETRY_MAX_MS, busy_within_ms * 2**busy_before)
-        return random.random() * within / 1000
-    if policy == "ramp":
-        return random.random() * min(2000, 250 * 2**failures) / 1000
-    return fixed_ms / 1000
+@dataclass(frozen=True)
+class Policy:
+    """How a page waits before its next attempt (the module docstring's policies)."""
+
+    name: str  # page, ramp or fixed
+    fixed_ms: float = 1000.0
+    busy_within_ms: float = BUSY_RETRY_WITHIN_MS  # the page's first "try later" window
+
+    def delay(self, failures: int, busy=False, busy_before=0) -> float:
+        """Seconds to wait (``busy``: the last attempt was told to try later, after
+        ``busy_before`` such answers in a row)."""
+        if self.name == "page":
+            if not busy:
+                return random.random() * RETRY_WITHIN_MS / 1000
+            within = min(BUSY_RETRY_MAX_MS, self.busy_within_ms * 2**busy_before)
+            return random.random() * within / 1000
+        if self.name == "ramp":
+            return random.random() * min(2000, 250 * 2**failures) / 1000
+        return self.fixed_ms / 1000
 
 
 def spawn_worker(env: dict, port: int, log) -> subprocess.Popen:
@@ -143,9 +144,9 @@ class Page:
     """One page's campaign socket: reads what arrives; when it drops, reconnects by
     its policy until it is back (as the page's script does)."""
 
-    def __init__(self, url, key, origin, policy, fixed_ms, log):
+    def __init__(self, url, key, origin, policy: Policy, log):
         self.url, self.key, self.origin = url, key, origin
-        self.policy, self.fixed_ms, self.log = policy, fixed_ms, log
+        self.policy, self.log = policy, log
         self.ws = None
         self.opens: list[float] = []  # times handshakes completed
         self.dropped_at: list[float] = []
@@ -157,14 +158,7 @@ class Page:
         busy_before = 0  # "try later" answers in a row before the last one
         while not stop.is_set():
             if self.ws is None:
-                delay = policy_delay(
-                    self.policy,
-                    failures,
-                    self.fixed_ms,
-                    busy,
-                    busy_before,
-                    BUSY_WITHIN_MS,
-                )
+                delay = self.policy.delay(failures, busy, busy_before)
                 busy_before = busy_before + 1 if busy else 0
                 await asyncio.sleep(delay)
                 if stop.is_set():
@@ -211,7 +205,7 @@ class Page:
                 pass
 
 
-async def run_case(policy, n, fixed_ms, give_up, env, campaign, keys, port):
+async def run_case(policy: Policy, n, give_up, env, campaign, keys, port):
     log_file = tempfile.NamedTemporaryFile(prefix="stampede-worker-", suffix=".log")
     worker = spawn_worker(env, port, log_file)
     await wait_for_port(port, worker, every=0.05)
@@ -219,7 +213,7 @@ async def run_case(policy, n, fixed_ms, give_up, env, campaign, keys, port):
     origin = f"http://127.0.0.1:{port}"
     sockets, connect_s = await lc.connect_many([(url, key, origin) for key in keys])
     events: list[tuple[float, str]] = []
-    pages = [Page(url, key, origin, policy, fixed_ms, events) for key in keys]
+    pages = [Page(url, key, origin, policy, events) for key in keys]
     stop = asyncio.Event()
     tasks = [
         asyncio.create_task(p.live(ws, stop))
@@ -320,8 +314,6 @@ def main() -> None:
     )
     parser.add_argument("--no-wait", action="store_true")
     args = parser.parse_args()
-    global BUSY_WITHIN_MS
-    BUSY_WITHIN_MS = args.busy_within_ms
     policies = args.policies.split(",")
     fd_limit = lc.raise_fd_limit()
     if fd_limit < args.n + 500:
@@ -359,9 +351,8 @@ def main() -> None:
             port = lc.free_port()
             r = asyncio.run(
                 run_case(
-                    policy,
+                    Policy(policy, args.fixed_ms, args.busy_within_ms),
                     args.n,
-                    args.fixed_ms,
                     args.give_up,
                     env,
                     campaign,

@@ -18,6 +18,8 @@ import json
 import multiprocessing
 import time
 
+from bench import live_common as lc
+
 
 class Watchers:
     """Viewer sockets on this loop; each keeps, per idea, the increasing counts seen
@@ -44,8 +46,6 @@ class Watchers:
     async def open(cls, targets, idea_ids) -> "Watchers":
         """Open a socket per (url, session key, origin) and wait for their greetings
         (at most 2 minutes: ``hello_missing`` says how many never came)."""
-        from bench import live_common as lc
-
         sockets, connect_s = await lc.connect_many(targets)
         watchers = cls(sockets, idea_ids, connect_s)
         deadline = time.monotonic() + 120
@@ -125,20 +125,12 @@ class Watchers:
         return set()  # this process's: counted as the client already
 
     def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        for ws in self.sockets:
-            try:
-                ws.transport.abort()
-            except Exception:  # noqa: BLE001
-                pass
+        lc.abort_all(self.sockets, self.tasks)
 
 
 def _serve(conn, targets, idea_ids) -> None:
     """A viewer process: open the sockets, then answer the bench's requests by
     calling the ``Watchers`` method they name."""
-    from bench import live_common as lc
-
     lc.raise_fd_limit()
     lc.install_uvloop()
 

@@ -1,7 +1,8 @@
 """A limit on websocket handshakes in progress in one worker.
 
-A handshake costs the worker about 10 ms of database work (the session and person in
-Channels' AuthMiddlewareStack, then the access check), done on the process's one
+A handshake costs the worker a few milliseconds of database and cache work (the session
+and person in Channels' AuthMiddlewareStack, then the access check: about 4 ms of CPU
+with the cache warm, as after a restart), done on the process's one
 ``database_sync_to_async`` thread. When thousands of pages come back at once (their
 worker restarted), every handshake in progress moves forward together, none finishes
 before its page gives up, and the worker keeps working for pages that left: measured,
